@@ -1,0 +1,277 @@
+"""The ``itapol`` command line. Parsing, progress bars, messages and exit codes only.
+
+Exit codes: 0 success, 1 problems found in the data, 2 unusable input or arguments.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+import yaml
+from tqdm import tqdm
+
+from itapol import __version__
+from itapol.anchors import AnchorError, compile_authoring, to_authoring
+from itapol.corpus import (default_corpus_dir, document_paths, join, load_texts, read_splits, write_atomic,
+                           write_document)
+from itapol.problems import Problem, ProblemError
+from itapol.schema import Source
+from itapol.sources import SourceError, load_specs, sha256_file, find_sources_dir
+from itapol.validate import check_corpus
+
+EXIT_PROBLEMS, EXIT_USAGE = 1, 2
+
+
+def _bar(items, desc: str):
+    """A progress bar on stderr, silent when not a terminal or when the work is short."""
+    return tqdm(items, desc=desc, unit="doc", leave=False, file=sys.stderr,
+                disable=None if len(items) > 200 else True)
+
+
+def _fail(message: str, code: int = EXIT_USAGE):
+    click.echo(f"itapol: {message}", err=True)
+    sys.exit(code)
+
+
+def _report(problems: list[Problem], fmt: str = "text") -> None:
+    if fmt == "json":
+        click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            click.echo(str(p), err=True)
+
+
+corpus_option = click.option("--corpus", "corpus_dir", type=click.Path(path_type=Path, file_okay=False),
+                             default=None, help="Corpus folder (default: $ITAPOL_CORPUS, ./corpus, or the checkout's corpus/).")
+sources_option = click.option("--sources", type=click.Path(path_type=Path, file_okay=False), default=None,
+                              help="Folder holding upstream files (default: $ITAPOL_SOURCES, then ../shared/sources beside the checkout, then download into the cache).")
+
+
+def _texts(corpus_dir: Path, sources: Path | None, only=None):
+    try:
+        return load_texts(corpus_dir, sources, only=only)
+    except SourceError as err:
+        _fail(str(err))
+    except UnicodeDecodeError as err:
+        _fail(f"an upstream file is not UTF-8: {err}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="itapol")
+def main():
+    """itapol: Italian political-news corpus and benchmark.
+
+    \b
+    Typical flow:
+      itapol sources            check the upstream files (checksums)
+      itapol build              rebuild texts, validate annotations, write full records
+      itapol validate corpus/   check annotation files (schema, offsets, ids, splits)
+      itapol show DOC_ID        read a document with its annotations marked
+
+    Texts are never stored in the repository: they are rebuilt from upstream files found
+    with --sources, $ITAPOL_SOURCES or ../shared/sources beside the checkout.
+    """
+
+
+@main.command()
+@corpus_option
+@sources_option
+def sources(corpus_dir, sources):
+    """List the declared upstream files and verify their sha256."""
+    corpus_dir = corpus_dir or default_corpus_dir()
+    try:
+        specs = load_specs(corpus_dir / "sources.toml")
+        folder = find_sources_dir(sources, corpus_dir.resolve().parent)
+    except SourceError as err:
+        _fail(str(err))
+    bad = 0
+    for spec in specs.values():
+        click.echo(f"{spec.id}  licence {spec.licence}  {'redistributable' if spec.redistributable else 'not redistributable'}")
+        for f in spec.files:
+            path = folder / f.path if folder else None
+            state = "missing (will download)" if not path or not path.is_file() else (
+                "ok" if sha256_file(path) == f.sha256 else "SHA256 MISMATCH")
+            bad += state == "SHA256 MISMATCH"
+            click.echo(f"  {f.path:34} {f.bytes:>9} bytes  {state}")
+    sys.exit(EXIT_PROBLEMS if bad else 0)
+
+
+@main.command()
+@corpus_option
+@sources_option
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build"), show_default=True,
+              help="Where to write records.jsonl and articles.jsonl.")
+def build(corpus_dir, sources, out):
+    """Rebuild upstream texts, validate the corpus and write full records.
+
+    Writes OUT/records.jsonl (each annotated document with its text, one JSON per line,
+    sorted by id) and OUT/articles.jsonl (every rebuilt upstream article: id, source, file,
+    lines, title, length). Fails with exit 1 if any annotation does not match its text.
+    """
+    corpus_dir = corpus_dir or default_corpus_dir()
+    t0 = time.perf_counter()
+    texts = _texts(corpus_dir, sources)
+    by_source: dict[str, int] = {}
+    for t in texts.values():
+        key = f"{t.source}/{t.file}"
+        by_source[key] = by_source.get(key, 0) + 1
+    for key, n in sorted(by_source.items()):
+        click.echo(f"rebuilt {n:5d} articles from {key}")
+    try:
+        splits = read_splits(corpus_dir)
+    except ProblemError as err:
+        _report(err.problems)
+        sys.exit(EXIT_USAGE)
+    files = document_paths([corpus_dir])
+    docs, problems = check_corpus(files, texts, splits, str(corpus_dir / "splits.json"), progress=lambda x: _bar(x, "validate"))
+    if problems:
+        _report(problems)
+        _fail(f"{len(problems)} problem(s) in {corpus_dir}; nothing written", EXIT_PROBLEMS)
+    records = join(sorted(docs, key=lambda d: d.id), texts, splits)
+    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in records)
+    write_atomic(out / "records.jsonl", lines)
+    articles = "".join(json.dumps({"id": t.id, "source": t.source, "file": t.file, "lines": list(t.lines),
+                                   "title": t.text[:t.title_end] if t.title_end else None, "chars": len(t.text)},
+                                  ensure_ascii=False) + "\n" for t in sorted(texts.values(), key=lambda t: (t.source, t.file, t.lines)))
+    write_atomic(out / "articles.jsonl", articles)
+    click.echo(f"{len(records)} annotated documents valid; wrote {out / 'records.jsonl'} and "
+               f"{out / 'articles.jsonl'} ({len(texts)} articles) in {time.perf_counter() - t0:.2f} s")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@corpus_option
+@sources_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json prints a list of problems (file, line, doc_id, field, message, code) for machines.")
+@click.option("--no-text", is_flag=True, help="Skip the checks that need the upstream texts (offsets, span hashes).")
+def validate(paths, corpus_dir, sources, fmt, no_text):
+    """Check annotation files: schema, ids, references, offsets, span hashes, splits.
+
+    PATHS are annotation files or corpus folders (default: the corpus). One line per
+    problem: FILE:LINE: DOC_ID: FIELD: what is wrong. Exit 1 if any problem is found.
+    """
+    corpus_dir = corpus_dir or default_corpus_dir()
+    paths = list(paths) or [corpus_dir]
+    for p in paths:
+        if not p.exists():
+            _fail(f"{p}: no such file or folder")
+    files = document_paths(paths)
+    texts = None if no_text else _texts(corpus_dir, sources)
+    splits = None
+    for p in paths:
+        if p.is_dir() and (p / "splits.json").is_file():
+            try:
+                splits = read_splits(p)
+            except ProblemError as err:
+                _report(err.problems, fmt)
+                sys.exit(EXIT_PROBLEMS)
+            splits_file = str(p / "splits.json")
+    t0 = time.perf_counter()
+    docs, problems = check_corpus(files, texts, splits, splits_file if splits is not None else "splits.json",
+                                  progress=lambda x: _bar(x, "validate"))
+    elapsed = time.perf_counter() - t0
+    if fmt == "json":
+        _report(problems, "json")
+    else:
+        _report(problems)
+        click.echo(f"{len(files)} file(s), {len(docs)} valid document(s), {len(problems)} problem(s) ({elapsed:.2f} s)",
+                   err=bool(problems))
+    sys.exit(EXIT_PROBLEMS if problems else 0)
+
+
+@main.command()
+@corpus_option
+@sources_option
+@click.option("--file", "file_", default=None, help="Only articles from this upstream file (e.g. WN_test.tsv).")
+@click.option("--grep", default=None, help="Only articles whose text contains this string (case-insensitive).")
+def articles(corpus_dir, sources, file_, grep):
+    """List rebuilt upstream articles: id, file, first-last line, characters, title."""
+    texts = _texts(corpus_dir or default_corpus_dir(), sources)
+    for t in sorted(texts.values(), key=lambda t: (t.source, t.file, t.lines)):
+        if (file_ and t.file != file_) or (grep and grep.lower() not in t.text.lower()):
+            continue
+        title = t.text[:t.title_end] if t.title_end else "(no title)"
+        click.echo(f"{t.id}\t{t.file}\t{t.lines[0]}-{t.lines[1]}\t{len(t.text)}\t{title}")
+
+
+@main.command()
+@click.argument("doc_id")
+@corpus_option
+@sources_option
+@click.option("--plain", is_flag=True, help="Print the text only (what annotators read).")
+def show(doc_id, corpus_dir, sources, plain):
+    """Print a document's text, with its annotations marked if it has any."""
+    corpus_dir = corpus_dir or default_corpus_dir()
+    texts = _texts(corpus_dir, sources)
+    if doc_id not in texts:
+        _fail(f"unknown document id {doc_id!r} (see 'itapol articles')")
+    text = texts[doc_id].text
+    path = corpus_dir / "documents" / f"{doc_id}.json"
+    if plain or not path.is_file():
+        click.echo(text)
+        return
+    from itapol.schema import Document
+    doc = Document.model_validate_json(path.read_text("utf-8"))
+    click.echo(yaml.safe_dump(to_authoring(doc, text), allow_unicode=True, sort_keys=False, width=120))
+
+
+@main.group()
+def annotate():
+    """Author annotations with text anchors instead of offsets."""
+
+
+@annotate.command("compile")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path, dir_okay=False))
+@corpus_option
+@sources_option
+def annotate_compile(files, corpus_dir, sources):
+    """Compile authoring files (YAML/JSON with anchors) into corpus/documents/<id>.json.
+
+    \b
+    An authoring file names its document ('doc: wn-...'), the provenance
+    ('provenance: {status: gold, annotators: [a1]}') and the layers, whose spans are
+    anchors: "Zakharova", "Zakharova@2", "Zakharova@*" (mentions), "head … tail",
+    or {t: "Kiev", after: "attacco aereo russo su"}. See schema/GUIDELINES.md.
+    """
+    corpus_dir = corpus_dir or default_corpus_dir()
+    texts = _texts(corpus_dir, sources)
+    failed = 0
+    for f in files:
+        try:
+            data = yaml.safe_load(f.read_text("utf-8"))
+            text = texts[data["doc"]]
+            doc = compile_authoring(
+                data, text.text, doc_id=text.id, licence=text.licence, title_end=text.title_end,
+                source=Source(id=text.source, file=text.file, commit=text.commit, lines=list(text.lines)))
+        except (AnchorError, KeyError, TypeError, ValueError, yaml.YAMLError) as err:
+            failed += 1
+            msg = f"unknown document id {err}" if isinstance(err, KeyError) else str(err).splitlines()[0]
+            click.echo(f"{f}: {msg}", err=True)
+            continue
+        click.echo(f"{f} -> {write_document(corpus_dir, doc)}")
+    sys.exit(EXIT_PROBLEMS if failed else 0)
+
+
+@annotate.command("decompile")
+@click.argument("doc_id")
+@corpus_option
+@sources_option
+def annotate_decompile(doc_id, corpus_dir, sources):
+    """Print a document's annotations as an authoring file (anchors), for editing."""
+    corpus_dir = corpus_dir or default_corpus_dir()
+    path = corpus_dir / "documents" / f"{doc_id}.json"
+    if not path.is_file():
+        _fail(f"{path}: no such annotation file")
+    from itapol.schema import Document
+    texts = _texts(corpus_dir, sources)
+    doc = Document.model_validate_json(path.read_text("utf-8"))
+    click.echo(yaml.safe_dump(to_authoring(doc, texts[doc_id].text), allow_unicode=True, sort_keys=False, width=120))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
