@@ -220,6 +220,36 @@ def show(doc_id, corpus_dir, sources, plain):
     click.echo(yaml.safe_dump(to_authoring(doc, text), allow_unicode=True, sort_keys=False, width=120))
 
 
+@main.command("select")
+@corpus_option
+@sources_option
+@click.option("--min-chars", default=400, show_default=True, help="Shortest article to annotate.")
+@click.option("--max-chars", default=6000, show_default=True, help="Longest article to annotate.")
+def select_cmd(corpus_dir, sources, min_chars, max_chars):
+    """Decide which rebuilt KIND articles are political; write corpus/selection.json.
+
+    Each article gets the categories of political vocabulary it hits (see itapol.select)
+    and a place in a fixed pseudo-random annotation queue. Annotators confirm or reject
+    each queued article against the criteria in corpus/DATASHEET.md.
+    """
+    from itapol.select import decide, sample_key
+    corpus_dir = corpus_dir or default_corpus_dir()
+    texts = _texts(corpus_dir, sources, only=["kind-wikinews"])
+    rows = []
+    for t in sorted(texts.values(), key=lambda t: t.id):
+        d = decide(t.id, t.text, t.title_end)
+        in_range = min_chars <= len(t.text) <= max_chars
+        rows.append({"id": t.id, "file": t.file, "lines": list(t.lines), "chars": len(t.text), "political": d.political,
+                     "queued": d.political and in_range, "score": d.score, "reason": d.reason})
+    queue = sorted((r for r in rows if r["queued"]), key=lambda r: sample_key(r["id"]))
+    for rank, r in enumerate(queue, start=1):
+        r["queue_rank"] = rank
+    out = {"criteria": {"min_categories": 2, "min_hits": 5, "min_core_hits": 3, "min_chars": min_chars, "max_chars": max_chars},
+           "articles": len(rows), "political": sum(r["political"] for r in rows), "queued": len(queue), "decisions": rows}
+    write_atomic(corpus_dir / "selection.json", json.dumps(out, ensure_ascii=False, indent=1) + "\n")
+    click.echo(f"{out['articles']} articles, {out['political']} political, {out['queued']} queued for annotation -> {corpus_dir / 'selection.json'}")
+
+
 @main.group()
 def annotate():
     """Author annotations with text anchors instead of offsets."""
@@ -229,7 +259,9 @@ def annotate():
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path, dir_okay=False))
 @corpus_option
 @sources_option
-def annotate_compile(files, corpus_dir, sources):
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Write DOC_ID.json files here instead of CORPUS/documents (e.g. for a second annotator).")
+def annotate_compile(files, corpus_dir, sources, out_dir):
     """Compile authoring files (YAML/JSON with anchors) into corpus/documents/<id>.json.
 
     \b
@@ -253,7 +285,10 @@ def annotate_compile(files, corpus_dir, sources):
             msg = f"unknown document id {err}" if isinstance(err, KeyError) else str(err).splitlines()[0]
             click.echo(f"{f}: {msg}", err=True)
             continue
-        click.echo(f"{f} -> {write_document(corpus_dir, doc)}")
+        target = out_dir / f"{doc.id}.json" if out_dir else None
+        if target:
+            write_atomic(target, doc.to_json())
+        click.echo(f"{f} -> {target or write_document(corpus_dir, doc)}")
     sys.exit(EXIT_PROBLEMS if failed else 0)
 
 
