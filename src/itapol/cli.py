@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from itapol import __version__
 from itapol.anchors import AnchorError, compile_authoring, to_authoring
-from itapol.corpus import (default_corpus_dir, document_paths, join, load_texts, read_splits, write_atomic,
+from itapol.corpus import (default_corpus_dir, repo_root, document_paths, join, load_texts, read_splits, write_atomic,
                            write_document)
 from itapol.problems import Problem, ProblemError
 from itapol.schema import Source
@@ -85,7 +85,7 @@ def sources(corpus_dir, sources):
     corpus_dir = corpus_dir or default_corpus_dir()
     try:
         specs = load_specs(corpus_dir / "sources.toml")
-        folder = find_sources_dir(sources, corpus_dir.resolve().parent)
+        folder = find_sources_dir(sources, corpus_dir.resolve().parent, repo_root())
     except SourceError as err:
         _fail(str(err))
     bad = 0

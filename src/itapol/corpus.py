@@ -125,7 +125,7 @@ def load_texts(corpus_dir: Path, sources: Path | None = None, *, cache: Path | N
                only: Iterable[str] | None = None) -> dict[str, SourceText]:
     """All upstream texts by document id (``only`` restricts to some source ids)."""
     specs = load_specs(corpus_dir / "sources.toml")
-    sources_dir = find_sources_dir(sources, corpus_dir.resolve().parent)
+    sources_dir = find_sources_dir(sources, corpus_dir.resolve().parent, repo_root())
     wanted = set(only) if only is not None else set(specs)
     texts: dict[str, SourceText] = {}
     for sid, spec in specs.items():

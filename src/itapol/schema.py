@@ -146,11 +146,14 @@ class Source(_Model):
 
 
 class Layers(_Model):
-    entities: Provenance | None = None
-    quotes: Provenance | None = None
-    locations: Provenance | None = None
-    stances: Provenance | None = None
-    demands: Provenance | None = None
+    """Provenance per annotated layer. A key may be absent (layer not annotated) but not null,
+    as in the JSON Schema; hence a ``None`` default on a non-optional type."""
+
+    entities: Provenance = Field(default=None)  # type: ignore[assignment]
+    quotes: Provenance = Field(default=None)  # type: ignore[assignment]
+    locations: Provenance = Field(default=None)  # type: ignore[assignment]
+    stances: Provenance = Field(default=None)  # type: ignore[assignment]
+    demands: Provenance = Field(default=None)  # type: ignore[assignment]
 
 
 class Document(_Model):

@@ -74,7 +74,7 @@ def load_specs(path: Path) -> dict[str, SourceSpec]:
     return specs
 
 
-def find_sources_dir(explicit: Path | None, repo_root: Path | None) -> Path | None:
+def find_sources_dir(explicit: Path | None, *roots: Path | None) -> Path | None:
     """The local source folder to read, or None when there is none (then files are downloaded)."""
     if explicit is not None:
         if not explicit.is_dir():
@@ -85,10 +85,11 @@ def find_sources_dir(explicit: Path | None, repo_root: Path | None) -> Path | No
         if not Path(env).is_dir():
             raise SourceError(f"{ENV_SOURCES}={env}: no such folder")
         return Path(env)
-    if repo_root is not None:
-        beside = repo_root.resolve().parent / "shared" / "sources"
-        if beside.is_dir():
-            return beside
+    for root in roots:  # the corpus's checkout first, then the package's own checkout
+        if root is not None:
+            beside = root.resolve().parent / "shared" / "sources"
+            if beside.is_dir():
+                return beside
     return None
 
 

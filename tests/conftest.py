@@ -1,0 +1,38 @@
+"""Shared fixtures: the repository's corpus, the real upstream texts, the seed annotation."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from itapol.corpus import load_texts
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SEED_ID = "seed-2804cd46726b"
+
+pytest_plugins = ["tests.conftest_hub"] if (ROOT / "tests" / "conftest_hub.py").is_file() else []
+
+
+@pytest.fixture(scope="session")
+def texts():
+    return load_texts(CORPUS)
+
+
+@pytest.fixture()
+def seed_doc() -> dict:
+    return json.loads((CORPUS / "documents" / f"{SEED_ID}.json").read_text("utf-8"))
+
+
+@pytest.fixture()
+def mini_corpus(tmp_path) -> Path:
+    """A corpus folder holding only the seed annotation (sources.toml copied, texts read from ../shared)."""
+    root = tmp_path / "corpus"
+    (root / "documents").mkdir(parents=True)
+    shutil.copy(CORPUS / "sources.toml", root / "sources.toml")
+    shutil.copy(CORPUS / "documents" / f"{SEED_ID}.json", root / "documents")
+    (root / "splits.json").write_text(json.dumps({"splits": {"reference": [SEED_ID]}}), "utf-8")
+    return root
