@@ -52,7 +52,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import Literal, NamedTuple, TypeAlias
+from operator import itemgetter
+from typing import Literal, NamedTuple, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +62,7 @@ Span: TypeAlias = tuple[str, int, int, str]
 CharSpan: TypeAlias = tuple[int, int]
 Scheme: TypeAlias = Literal["strict", "exact", "partial", "ent_type"]
 IntArray: TypeAlias = npt.NDArray[np.int64]
+T = TypeVar("T")
 
 SCHEMES: tuple[Scheme, ...] = ("strict", "exact", "partial", "ent_type")
 PARTIAL_CREDIT_SCHEMES: frozenset[str] = frozenset({"partial", "ent_type"})
@@ -147,7 +149,7 @@ class SpanScores:
 
 @dataclass(frozen=True)
 class PRF:
-    """Precision/recall/F1 with the counts they came from (``n_matched`` may be fractional-free TP)."""
+    """Precision/recall/F1 with the item counts they came from."""
 
     precision: float
     recall: float
@@ -270,7 +272,8 @@ class DemandItem(NamedTuple):
 #
 # Hand-written on purpose: nervaluate compares every prediction with every gold
 # span of its document, four times, and again per label, in pure Python.  At
-# benchmark scale (1M gold x 1M predicted spans) that takes many minutes, while
+# benchmark scale (1M gold x 1M predicted spans, 100 per document) it needs
+# ~30 s, and much more with longer documents (quadratic per document), while
 # its counting is exactly what we must report.  We therefore reproduce the
 # counting with a sort-and-search join in numpy: the overlapping
 # (pred, gold) pairs are found with two binary-search "stabbing" queries, the
@@ -321,13 +324,10 @@ def _int_column(values: Sequence[int], what: str) -> IntArray:
     return arr.astype(np.int64, copy=False).reshape(-1)
 
 
-def _columns(spans: Iterable[Span]) -> tuple[tuple[str, ...], IntArray, IntArray, tuple[str, ...]]:
+def _columns(spans: Iterable[Span]) -> tuple[list[str], IntArray, IntArray, list[str]]:
     """Split spans into doc, start, end, label columns and validate offsets."""
     rows = spans if isinstance(spans, Sequence) else tuple(spans)
-    if len(rows) == 0:
-        empty = np.zeros(0, dtype=np.int64)
-        return (), empty, empty, ()
-    docs, starts, ends, labels = zip(*rows)
+    docs, starts, ends, labels = (list(map(itemgetter(k), rows)) for k in range(4))
     start, end = _int_column(starts, "start"), _int_column(ends, "end")
     if np.any(start >= end):
         bad = int(np.flatnonzero(start >= end)[0])
@@ -344,10 +344,21 @@ def _codes(values: Sequence[str], table: Mapping[str, int], what: str) -> IntArr
 
 
 def _processing_order(arr: _SpanArrays, keep_input_order: bool) -> IntArray:
-    """Permutation making groups contiguous, each in nervaluate list order."""
-    if keep_input_order:
+    """Permutation making groups contiguous, each in nervaluate list order.
+
+    Sorted mode orders by (group, start, end, label), packed into one int64
+    key when it fits (a stable sort is fast on nearly sorted input).
+    """
+    if keep_input_order or len(arr.start) == 0:
         return np.argsort(arr.group, kind="stable")
-    return np.lexsort((arr.label, arr.end, arr.start, arr.group))
+    low = int(arr.start.min())
+    width = int(arr.start.max()) - low + 1
+    longest = int((arr.end - arr.start).max())
+    n_labels = int(arr.label.max()) + 1
+    if (int(arr.group.max()) + 1) * width * longest * n_labels >= _KEY_LIMIT:
+        return np.lexsort((arr.label, arr.end, arr.start, arr.group))
+    key = ((arr.group * width + (arr.start - low)) * longest + (arr.end - arr.start - 1)) * n_labels + arr.label
+    return np.argsort(key, kind="stable")
 
 
 def _permute(arr: _SpanArrays, order: IntArray) -> _SpanArrays:
@@ -401,20 +412,20 @@ def _by_doc_and_label(enc: _Encoded) -> tuple[_SpanArrays, _SpanArrays, IntArray
 
 
 def _join_keys(gold: _SpanArrays, pred: _SpanArrays) -> tuple[IntArray, IntArray, IntArray, IntArray]:
-    """Monotone int64 keys ``group * width + coordinate`` for starts and ends of both sides."""
+    """Monotone int64 keys ``group * width + offset`` for gold starts/ends and pred starts/ends."""
+    groups = (gold.group, gold.group, pred.group, pred.group)
     coords = (gold.start, gold.end, pred.start, pred.end)
+    n_groups = max(int(gold.group.max()), int(pred.group.max())) + 1
     low = min(int(c.min()) for c in coords)
     width = max(int(c.max()) for c in coords) - low + 1
-    n_groups = max(int(gold.group.max()), int(pred.group.max())) + 1
-    if n_groups * width < _KEY_LIMIT:
-        return tuple(g * width + (c - low) for g, c in zip(
-            (gold.group, gold.group, pred.group, pred.group), coords))  # type: ignore[return-value]
-    points = np.unique(np.concatenate(coords))  # rank-compress huge offsets
-    width = len(points)
-    if n_groups * width >= _KEY_LIMIT:
-        raise OverflowError("too many documents x distinct offsets to index")
-    return tuple(g * width + np.searchsorted(points, c) for g, c in zip(
-        (gold.group, gold.group, pred.group, pred.group), coords))  # type: ignore[return-value]
+    if n_groups * width >= _KEY_LIMIT:  # huge offsets: rank-compress them
+        points = np.unique(np.concatenate(coords))
+        coords = tuple(np.searchsorted(points, c) for c in coords)
+        low, width = 0, len(points)
+        if n_groups * width >= _KEY_LIMIT:
+            raise OverflowError("too many documents x distinct offsets to index")
+    g_lo, g_hi, p_lo, p_hi = (g * width + (c - low) for g, c in zip(groups, coords))
+    return g_lo, g_hi, p_lo, p_hi
 
 
 def _expand_ranges(lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
@@ -454,52 +465,60 @@ def _sufficient_overlap_pairs(
     return p_idx[keep], g_idx[keep]
 
 
-def _replay_first_exact(
-    runs: Sequence[tuple[int, int]], golds: Sequence[int], is_exact: Sequence[bool]
-) -> tuple[list[int], list[int]]:
-    """nervaluate's strict/exact/partial loop: any free exact gold, else the first free one."""
-    taken: set[int] = set()
-    outcomes: list[int] = []
+def _replay_greedy(
+    runs: Sequence[tuple[int, int]],
+    golds: Sequence[int],
+    typed_exact: Sequence[bool],
+    exact: Sequence[bool],
+    same: Sequence[bool],
+    dist: Sequence[int],
+) -> tuple[tuple[list[int], set[int]], ...]:
+    """Replay nervaluate's greedy loops for strict, exact and ent_type in one pass.
+
+    ``runs[i]`` is the slice of the edge lists for the i-th prediction (in
+    processing order); ``golds`` are its candidate golds in list order.
+    strict/exact take a free gold with an exact match (typed for strict) if
+    any, else the first free candidate; ent_type takes the free same-type
+    candidate with the smallest boundary distance (first on ties), else the
+    first free other-type candidate.  Returns (outcomes, taken golds) per scheme.
+    """
+    results = tuple(([], set()) for _ in range(3))
+    (out_s, taken_s), (out_e, taken_e), (out_t, taken_t) = results
     for a, b in runs:
-        pick, first = -1, -1
+        pick_s = first_s = pick_e = first_e = best_t = other_t = -1
+        best_dist = 0
         for k in range(a, b):
             g = golds[k]
-            if g in taken:
-                continue
-            if is_exact[k]:
-                pick = g
-                break
-            if first < 0:
-                first = g
-        outcome = _COR if pick >= 0 else (_INC if first >= 0 else _SPU)
-        if pick >= 0 or first >= 0:
-            taken.add(pick if pick >= 0 else first)
-        outcomes.append(outcome)
-    return outcomes, sorted(taken)
-
-
-def _replay_closest_type(
-    runs: Sequence[tuple[int, int]], golds: Sequence[int], same: Sequence[bool], dist: Sequence[int]
-) -> tuple[list[int], list[int]]:
-    """nervaluate's ent_type loop: closest free same-type gold, else first free other-type gold."""
-    taken: set[int] = set()
-    outcomes: list[int] = []
-    for a, b in runs:
-        best, best_dist, other = -1, 0, -1
-        for k in range(a, b):
-            g = golds[k]
-            if g in taken:
-                continue
-            if same[k]:
-                if best < 0 or dist[k] < best_dist:
-                    best, best_dist = g, dist[k]
-            elif other < 0:
-                other = g
-        outcome = _COR if best >= 0 else (_INC if other >= 0 else _SPU)
-        if best >= 0 or other >= 0:
-            taken.add(best if best >= 0 else other)
-        outcomes.append(outcome)
-    return outcomes, sorted(taken)
+            if pick_s < 0 and g not in taken_s:
+                if typed_exact[k]:
+                    pick_s = g
+                elif first_s < 0:
+                    first_s = g
+            if pick_e < 0 and g not in taken_e:
+                if exact[k]:
+                    pick_e = g
+                elif first_e < 0:
+                    first_e = g
+            if g not in taken_t:
+                if same[k]:
+                    if best_t < 0 or dist[k] < best_dist:
+                        best_t, best_dist = g, dist[k]
+                elif other_t < 0:
+                    other_t = g
+        for pick, fallback, out, taken in (
+            (pick_s, first_s, out_s, taken_s),
+            (pick_e, first_e, out_e, taken_e),
+            (best_t, other_t, out_t, taken_t),
+        ):
+            if pick >= 0:
+                out.append(_COR)
+                taken.add(pick)
+            elif fallback >= 0:
+                out.append(_INC)
+                taken.add(fallback)
+            else:
+                out.append(_SPU)
+    return results
 
 
 def _match_outcomes(
@@ -537,14 +556,10 @@ def _match_outcomes(
         heads = np.flatnonzero(np.r_[True, cp[1:] != cp[:-1]])
         runs = list(zip(heads.tolist(), np.r_[heads[1:], len(cp)].tolist()))
         preds, golds = cp[heads], cg.tolist()
-        replays = (
-            (0, _replay_first_exact(runs, golds, (cx & cs).tolist())),
-            (1, _replay_first_exact(runs, golds, cx.tolist())),
-            (3, _replay_closest_type(runs, golds, cs.tolist(), dist.tolist())),
-        )
-        for row, (outs, taken) in replays:
+        replays = _replay_greedy(runs, golds, (cx & cs).tolist(), cx.tolist(), cs.tolist(), dist.tolist())
+        for row, (outs, taken) in zip((0, 1, 3), replays):
             outcome[row, preds] = outs
-            matched[row, taken] = True
+            matched[row, list(taken)] = True
     # `partial` visits golds exactly like `exact`; only INCORRECT becomes PARTIAL.
     outcome[2] = np.where(outcome[1] == _INC, _PAR, outcome[1])
     matched[2] = matched[1]
@@ -557,7 +572,7 @@ def _group_counts(gold: _SpanArrays, pred: _SpanArrays, n_groups: int, min_pct: 
     counts = np.zeros((len(SCHEMES), n_groups, len(SPAN_COUNT_COLUMNS)), dtype=np.int64)
     for s in range(len(SCHEMES)):
         by_code = np.bincount(pred.group * 4 + outcome[s], minlength=n_groups * 4).reshape(n_groups, 4)
-        counts[s, :, [0, 1, 2, 4]] = by_code.T
+        counts[s][:, [0, 1, 2, 4]] = by_code
         counts[s, :, 3] = np.bincount(gold.group[~matched[s]], minlength=n_groups)
     return counts
 
@@ -608,23 +623,35 @@ def span_scores(
     )
 
 
-def strict_micro_f1(gold: Iterable[Span], pred: Iterable[Span], **options: object) -> float:
-    """Overall strict (exact boundary and type) micro F1; options as in ``span_scores``."""
-    return span_counts_f1(span_counts_by_doc(gold, pred, "strict", **options)[1].sum(axis=0), "strict")  # type: ignore[arg-type]
+def strict_micro_f1(
+    gold: Iterable[Span],
+    pred: Iterable[Span],
+    *,
+    labels: Collection[str] | None = None,
+    min_overlap_percentage: float = DEFAULT_MIN_OVERLAP_PERCENTAGE,
+    keep_input_order: bool = False,
+) -> float:
+    """Overall strict (exact boundary and type) micro F1, as ``span_scores(...).strict.f1``."""
+    _, counts = span_counts_by_doc(
+        gold, pred, "strict", labels=labels,
+        min_overlap_percentage=min_overlap_percentage, keep_input_order=keep_input_order,
+    )
+    return span_counts_f1(counts.sum(axis=0), "strict")
 
 
 def per_label_f1(
     gold: Iterable[Span],
     pred: Iterable[Span],
     scheme: Scheme = "strict",
-    **options: object,
+    *,
+    labels: Collection[str] | None = None,
+    min_overlap_percentage: float = DEFAULT_MIN_OVERLAP_PERCENTAGE,
+    keep_input_order: bool = False,
 ) -> dict[str, float]:
-    """``{label: F1}`` (labels sorted) for one scheme; options as in ``span_scores``."""
+    """``{label: F1}`` (labels sorted) for one scheme, matching within each label."""
     s = SCHEMES.index(_check_scheme(scheme))
-    min_pct = _check_min_overlap(float(options.pop("min_overlap_percentage", DEFAULT_MIN_OVERLAP_PERCENTAGE)))  # type: ignore[arg-type]
-    enc = _encode(gold, pred, options.pop("labels", None), None, bool(options.pop("keep_input_order", False)))  # type: ignore[arg-type]
-    if options:
-        raise TypeError(f"unexpected options {sorted(options)}")
+    min_pct = _check_min_overlap(min_overlap_percentage)
+    enc = _encode(gold, pred, labels, None, keep_input_order)
     counts = _label_counts(enc, min_pct)
     return {name: span_counts_f1(counts[i, s], scheme) for i, name in enumerate(enc.labels)}
 
@@ -686,9 +713,9 @@ def _quote_tokens(spans: Sequence[CharSpan], starts: Sequence[int], ends: Sequen
     return frozenset(out)
 
 
-def _group_by_doc(items: Iterable[object], doc_of: Callable[[object], str]) -> dict[str, list[object]]:
+def _group_by_doc(items: Iterable[T], doc_of: Callable[[T], str]) -> dict[str, list[T]]:
     """Items per document, keeping input order."""
-    out: dict[str, list[object]] = defaultdict(list)
+    out: dict[str, list[T]] = defaultdict(list)
     for item in items:
         out[doc_of(item)].append(item)
     return out
@@ -698,7 +725,7 @@ def _assign(weights: npt.NDArray[np.float64]) -> list[tuple[int, int]]:
     """One-to-one (row, col) pairs maximising total weight; zero-weight pairs dropped."""
     if weights.size == 0 or not weights.any():
         return []
-    from scipy.optimize import linear_sum_assignment  # scipy ships with scikit-learn
+    from scipy.optimize import linear_sum_assignment  # lazy: keeps `import itapol.metrics` light
 
     rows, cols = linear_sum_assignment(weights, maximize=True)
     return [(r, c) for r, c in zip(rows.tolist(), cols.tolist()) if weights[r, c] > 0]
@@ -724,8 +751,8 @@ def match_quotes(
     """
     _check_unique_keys(gold, "gold")
     _check_unique_keys(pred, "pred")
-    gold_by_doc = _group_by_doc(gold, lambda q: q.doc_id)  # type: ignore[attr-defined]
-    pred_by_doc = _group_by_doc(pred, lambda q: q.doc_id)  # type: ignore[attr-defined]
+    gold_by_doc = _group_by_doc(gold, lambda q: q.doc_id)
+    pred_by_doc = _group_by_doc(pred, lambda q: q.doc_id)
     matches: list[QuoteMatch] = []
     for doc in sorted(set(gold_by_doc) & set(pred_by_doc)):
         if doc not in texts:
@@ -733,13 +760,35 @@ def match_quotes(
         offsets = token_offsets(texts[doc])
         starts, ends = [s for s, _ in offsets], [e for _, e in offsets]
         g_items, p_items = gold_by_doc[doc], pred_by_doc[doc]
-        g_tok = [_quote_tokens(q.spans, starts, ends) for q in g_items]  # type: ignore[attr-defined]
-        p_tok = [_quote_tokens(q.spans, starts, ends) for q in p_items]  # type: ignore[attr-defined]
+        g_tok = [_quote_tokens(q.spans, starts, ends) for q in g_items]
+        p_tok = [_quote_tokens(q.spans, starts, ends) for q in p_items]
         weights = np.array([[len(g & p) for p in p_tok] for g in g_tok], dtype=np.float64)
         for r, c in _assign(weights):
             matches.append(QuoteMatch(
-                doc, g_items[r].key, p_items[c].key, int(weights[r, c]), len(g_tok[r]), len(p_tok[c])))  # type: ignore[attr-defined]
+                doc, g_items[r].key, p_items[c].key, int(weights[r, c]), len(g_tok[r]), len(p_tok[c])))
     return tuple(matches)
+
+
+def _overlap_counts(
+    gold: Sequence[QuoteItem],
+    pred: Sequence[QuoteItem],
+    matches: Iterable[QuoteMatch],
+    docs: Sequence[str],
+) -> npt.NDArray[np.float64]:
+    """Rows ``[precision_sum, n_pred, recall_sum, n_gold]`` for ``docs``."""
+    row = {d: i for i, d in enumerate(docs)}
+    counts = np.zeros((len(docs), len(OVERLAP_COUNT_COLUMNS)), dtype=np.float64)
+    try:
+        for q in pred:
+            counts[row[q.doc_id], 1] += 1
+        for q in gold:
+            counts[row[q.doc_id], 3] += 1
+        for m in matches:
+            counts[row[m.doc_id], 0] += m.overlap / m.pred_tokens
+            counts[row[m.doc_id], 2] += m.overlap / m.gold_tokens
+    except KeyError as err:
+        raise ValueError(f"doc_id {err.args[0]!r} is not in doc_ids") from None
+    return counts
 
 
 def token_overlap_counts_by_doc(
@@ -752,31 +801,26 @@ def token_overlap_counts_by_doc(
     """Per-document ``[precision_sum, n_pred, recall_sum, n_gold]`` for bootstrapping.
 
     ``precision_sum`` adds ``overlap / pred_tokens`` and ``recall_sum`` adds
-    ``overlap / gold_tokens`` over matched pairs.  Reduce with
+    ``overlap / gold_tokens`` over matched pairs.  Rows follow ``doc_ids``
+    when given, else the sorted documents seen.  Reduce summed rows with
     ``token_overlap_f1_from_counts``.
     """
     docs = tuple(doc_ids) if doc_ids is not None else tuple(sorted({q.doc_id for q in (*gold, *pred)}))
-    row = {d: i for i, d in enumerate(docs)}
-    counts = np.zeros((len(docs), len(OVERLAP_COUNT_COLUMNS)), dtype=np.float64)
-    try:
-        for q in pred:
-            counts[row[q.doc_id], 1] += 1
-        for q in gold:
-            counts[row[q.doc_id], 3] += 1
-        for m in match_quotes(gold, pred, texts):
-            counts[row[m.doc_id], 0] += m.overlap / m.pred_tokens
-            counts[row[m.doc_id], 2] += m.overlap / m.gold_tokens
-    except KeyError as err:
-        raise ValueError(f"doc_id {err.args[0]!r} is not in doc_ids") from None
-    return docs, counts
+    return docs, _overlap_counts(gold, pred, match_quotes(gold, pred, texts), docs)
+
+
+def _overlap_prf(counts: Sequence[float]) -> tuple[float, float, float]:
+    """Precision, recall, F1 from summed ``[precision_sum, n_pred, recall_sum, n_gold]``."""
+    p_sum, n_pred, r_sum, n_gold = counts
+    precision = p_sum / n_pred if n_pred > 0 else 0.0
+    recall = r_sum / n_gold if n_gold > 0 else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+    return float(precision), float(recall), float(f1)
 
 
 def token_overlap_f1_from_counts(counts: npt.ArrayLike) -> float:
     """Proportional-overlap F1 from summed ``[precision_sum, n_pred, recall_sum, n_gold]``."""
-    p_sum, n_pred, r_sum, n_gold = np.asarray(counts, dtype=np.float64).reshape(-1).tolist()
-    precision = p_sum / n_pred if n_pred > 0 else 0.0
-    recall = r_sum / n_gold if n_gold > 0 else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+    return _overlap_prf(np.asarray(counts, dtype=np.float64).reshape(-1).tolist())[2]
 
 
 def token_overlap_f1(
@@ -788,18 +832,11 @@ def token_overlap_f1(
     the number of predicted quotes; R likewise with gold tokens and gold
     quotes.  Matching as in ``match_quotes``; ``n_matched`` counts pairs.
     """
-    _, counts = token_overlap_counts_by_doc(gold, pred, texts)
-    p_sum, n_pred, r_sum, n_gold = counts.sum(axis=0).tolist()
-    precision = p_sum / n_pred if n_pred > 0 else 0.0
-    recall = r_sum / n_gold if n_gold > 0 else 0.0
-    return PRF(
-        precision=precision,
-        recall=recall,
-        f1=token_overlap_f1_from_counts([p_sum, n_pred, r_sum, n_gold]),
-        n_gold=int(n_gold),
-        n_pred=int(n_pred),
-        n_matched=len(match_quotes(gold, pred, texts)),
-    )
+    matches = match_quotes(gold, pred, texts)
+    docs = tuple(sorted({q.doc_id for q in (*gold, *pred)}))
+    totals = _overlap_counts(gold, pred, matches, docs).sum(axis=0).tolist()
+    precision, recall, f1 = _overlap_prf(totals)
+    return PRF(precision, recall, f1, n_gold=len(gold), n_pred=len(pred), n_matched=len(matches))
 
 
 def _canonical_spans(spans: Iterable[CharSpan]) -> tuple[CharSpan, ...]:
@@ -854,16 +891,36 @@ def _matched_count(
     compatible: Callable[[DemandItem, DemandItem], bool],
 ) -> int:
     """Size of a maximum one-to-one matching of compatible pairs within documents."""
-    gold_by_doc = _group_by_doc(gold, lambda t: t[0])  # type: ignore[index]
-    pred_by_doc = _group_by_doc(pred, lambda t: t[0])  # type: ignore[index]
+    gold_by_doc = _group_by_doc(gold, lambda t: t.doc_id)
+    pred_by_doc = _group_by_doc(pred, lambda t: t.doc_id)
     total = 0
     for doc in sorted(set(gold_by_doc) & set(pred_by_doc)):
         weights = np.array(
-            [[float(compatible(g, p)) for p in pred_by_doc[doc]] for g in gold_by_doc[doc]],  # type: ignore[arg-type]
+            [[float(compatible(g, p)) for p in pred_by_doc[doc]] for g in gold_by_doc[doc]],
             dtype=np.float64,
         )
         total += len(_assign(weights))
     return total
+
+
+def _same_claimant(gold: DemandItem, pred: DemandItem) -> bool:
+    """Claimants equal."""
+    return gold.claimant == pred.claimant
+
+
+def _same_addressee(gold: DemandItem, pred: DemandItem) -> bool:
+    """Addressees equal (``None == None``)."""
+    return gold.addressee == pred.addressee
+
+
+def _action_overlaps(gold: DemandItem, pred: DemandItem) -> bool:
+    """Action spans share at least one character."""
+    return _spans_overlap(gold.action_spans, pred.action_spans)
+
+
+def _same_demand(gold: DemandItem, pred: DemandItem) -> bool:
+    """Claimant, addressee and action all match."""
+    return _same_claimant(gold, pred) and _same_addressee(gold, pred) and _action_overlaps(gold, pred)
 
 
 def tuple_f1(gold: Iterable[Sequence[object]], pred: Iterable[Sequence[object]]) -> TupleScores:
@@ -874,16 +931,10 @@ def tuple_f1(gold: Iterable[Sequence[object]], pred: Iterable[Sequence[object]])
     spans sharing at least one character; the per-element scores match on one
     of these conditions alone.  Empty ``action_spans`` never overlap.
     """
-    g = [DemandItem(*item) for item in gold]
-    p = [DemandItem(*item) for item in pred]
-    claimant = lambda a, b: a.claimant == b.claimant  # noqa: E731
-    addressee = lambda a, b: a.addressee == b.addressee  # noqa: E731
-    action = lambda a, b: _spans_overlap(a.action_spans, b.action_spans)  # noqa: E731
-    full = lambda a, b: claimant(a, b) and addressee(a, b) and action(a, b)  # noqa: E731
-    return TupleScores(*(
-        PRF.from_hits(_matched_count(g, p, rule), len(p), len(g))  # type: ignore[arg-type]
-        for rule in (full, claimant, addressee, action)
-    ))
+    g = [DemandItem(*item) for item in gold]  # type: ignore[arg-type]
+    p = [DemandItem(*item) for item in pred]  # type: ignore[arg-type]
+    rules = (_same_demand, _same_claimant, _same_addressee, _action_overlaps)
+    return TupleScores(*(PRF.from_hits(_matched_count(g, p, rule), len(p), len(g)) for rule in rules))
 
 
 # --------------------------------------------------------------------------
