@@ -21,7 +21,7 @@ from itapol.corpus import (default_corpus_dir, repo_root, document_paths, join, 
 from itapol.problems import Problem, ProblemError
 from itapol.schema import Source
 from itapol.sources import SourceError, load_specs, sha256_file, find_sources_dir
-from itapol.validate import check_corpus
+from itapol.validate import check_corpus, check_file
 
 EXIT_PROBLEMS, EXIT_USAGE = 1, 2
 
@@ -248,6 +248,140 @@ def select_cmd(corpus_dir, sources, min_chars, max_chars):
            "articles": len(rows), "political": sum(r["political"] for r in rows), "queued": len(queue), "decisions": rows}
     write_atomic(corpus_dir / "selection.json", json.dumps(out, ensure_ascii=False, indent=1) + "\n")
     click.echo(f"{out['articles']} articles, {out['political']} political, {out['queued']} queued for annotation -> {corpus_dir / 'selection.json'}")
+
+
+@main.command()
+@click.argument("first", type=click.Path(exists=True, path_type=Path))
+@click.argument("second", type=click.Path(exists=True, path_type=Path))
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Also write the report as JSON here.")
+def agreement(first, second, output):
+    """Inter-annotator agreement between two annotations of the same documents.
+
+    FIRST and SECOND are folders (or files) of annotation files; documents present in
+    both are compared. Reports span F1 (exact and overlap) for mentions, quotes, cues,
+    locations and demand actions, speaker attribution agreement on matched quotes, and
+    Cohen's kappa for stance polarity on matched holder-target pairs.
+    """
+    from itapol.agreement import aggregate, compare
+    from itapol.schema import Document
+
+    def load(path: Path) -> dict[str, Document]:
+        out = {}
+        for f in document_paths([path]):
+            doc, problems = check_file(f, None)
+            if problems or doc is None:
+                _report(problems)
+                _fail(f"{f}: not a valid annotation file", EXIT_USAGE)
+            out[doc.id] = doc
+        return out
+
+    a, b = load(first), load(second)
+    common = sorted(set(a) & set(b))
+    if not common:
+        _fail(f"no document is annotated in both {first} and {second}")
+    report = aggregate([compare(a[i], b[i]) for i in common])
+    report["document_ids"] = common
+    for key, value in report.items():
+        if isinstance(value, dict):
+            click.echo(f"{key:20} " + "  ".join(f"{k}={v}" for k, v in value.items()))
+    click.echo(f"{'documents':20} {len(common)}")
+    if output:
+        write_atomic(output, json.dumps(report, indent=2) + "\n")
+
+
+def _load_corpus_docs(corpus_dir: Path, texts) -> list:
+    docs, problems = check_corpus(document_paths([corpus_dir]), texts, None)
+    if problems:
+        _report(problems)
+        _fail(f"{len(problems)} problem(s) in {corpus_dir}; run 'itapol validate'", EXIT_PROBLEMS)
+    return docs
+
+
+@main.command()
+@corpus_option
+@sources_option
+def splits(corpus_dir, sources):
+    """Assign every annotated document to a split; write corpus/splits.json.
+
+    Story groups (documents sharing named people/organisations) stay in one split; groups
+    are dealt deterministically so that test has >= 50 documents and every layer has
+    examples in every split. The seed article is the 'reference' split.
+    """
+    from itapol.corpus import write_splits
+    from itapol.splits import assign, coverage, story_groups
+    corpus_dir = corpus_dir or default_corpus_dir()
+    docs = _load_corpus_docs(corpus_dir, _texts(corpus_dir, sources))
+    assignment = assign(docs)
+    groups = story_groups([d for d in docs if d.source.id != "seed"])
+    multi = {g: sorted(i for i, x in groups.items() if x == g) for g in set(groups.values())}
+    multi = {g: ids for g, ids in sorted(multi.items()) if len(ids) > 1}
+    write_splits(corpus_dir, assignment, {"method": "itapol splits (story groups by shared PER names, dealt by sha256 order)",
+                                          "story_groups": multi})
+    table = coverage(docs, assignment)
+    for split in ("reference", "train", "dev", "test"):
+        n = sum(1 for v in assignment.values() if v == split)
+        row = table.get(split, {})
+        click.echo(f"{split:10} {n:4d} documents  " + "  ".join(f"{k}={v}" for k, v in row.items()))
+    empty = [(s, "documents") for s in ("train", "dev", "test") if s not in table]
+    empty += [(s, k) for s, row in table.items() if s != "reference" for k, v in row.items() if v == 0]
+    if empty:
+        _fail(f"layers without examples in a split: {empty}", EXIT_PROBLEMS)
+
+
+@main.command()
+@corpus_option
+@sources_option
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write the report as JSON here.")
+def kindcheck(corpus_dir, sources, output):
+    """Compare our named mentions with KIND's own NER tags (counts only; tags never published)."""
+    from itapol.kindcheck import compare, kind_spans
+    corpus_dir = corpus_dir or default_corpus_dir()
+    docs = [d for d in _load_corpus_docs(corpus_dir, _texts(corpus_dir, sources)) if d.source.id == "kind-wikinews"]
+    spec = load_specs(corpus_dir / "sources.toml")["kind-wikinews"]
+    report = compare(docs, kind_spans(spec, find_sources_dir(sources, corpus_dir.resolve().parent, repo_root()), {d.id for d in docs}))
+    click.echo(json.dumps(report, indent=2))
+    if output:
+        write_atomic(output, json.dumps(report, indent=2) + "\n")
+
+
+@main.command()
+@corpus_option
+@sources_option
+def stats(corpus_dir, sources):
+    """Write corpus/STATS.md, corpus/stats.json and corpus/DATASHEET.md from the data.
+
+    Reads the annotations, splits, selection record, corpus/agreement.json (from
+    'itapol agreement ... --output') and corpus/kindcheck.json (from 'itapol kindcheck
+    --output'); every number in the two documents is computed here.
+    """
+    from itapol.datasheet import datasheet_markdown
+    from itapol.schema import SCHEMA_VERSION
+    from itapol.stats import corpus_stats, stats_markdown
+    corpus_dir = corpus_dir or default_corpus_dir()
+    texts = _texts(corpus_dir, sources)
+    docs = _load_corpus_docs(corpus_dir, texts)
+    split_of = read_splits(corpus_dir)
+    table = corpus_stats(docs, {i: t.text for i, t in texts.items()}, split_of)
+
+    def optional_json(name):
+        path = corpus_dir / name
+        return json.loads(path.read_text("utf-8")) if path.is_file() else None
+
+    agreement_report, kind_report = optional_json("agreement.json"), optional_json("kindcheck.json")
+    selection = optional_json("selection.json") or {}
+    skipped = {}
+    if (corpus_dir / "skipped.tsv").is_file():
+        for line in (corpus_dir / "skipped.tsv").read_text("utf-8").splitlines():
+            if line.strip():
+                doc_id, _, reason = line.partition("\t")
+                skipped[doc_id] = reason
+    annotators = sorted({a for d in docs for p in (d.layers.entities,) if p for a in p.annotators})
+    write_atomic(corpus_dir / "stats.json", json.dumps({"schema_version": SCHEMA_VERSION, "splits": table,
+                                                        "agreement": agreement_report, "kindcheck": kind_report}, indent=2) + "\n")
+    write_atomic(corpus_dir / "STATS.md", stats_markdown(table, agreement_report, kind_report, SCHEMA_VERSION))
+    write_atomic(corpus_dir / "DATASHEET.md", datasheet_markdown(table, agreement_report, kind_report, selection, skipped,
+                                                                 annotators, SCHEMA_VERSION))
+    click.echo(f"{len(docs)} documents; wrote {corpus_dir / 'STATS.md'}, {corpus_dir / 'stats.json'}, {corpus_dir / 'DATASHEET.md'}")
 
 
 @main.group()
