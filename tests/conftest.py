@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SEED_ID = "seed-2804cd46726b"
 
-pytest_plugins = ["tests.conftest_hub"] if (ROOT / "tests" / "conftest_hub.py").is_file() else []
+from tests.conftest_hub import hub_server  # noqa: E402,F401  (loopback Hub for publishing tests)
 
 
 @pytest.fixture(scope="session")
