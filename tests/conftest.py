@@ -36,3 +36,15 @@ def mini_corpus(tmp_path) -> Path:
     shutil.copy(CORPUS / "documents" / f"{SEED_ID}.json", root / "documents")
     (root / "splits.json").write_text(json.dumps({"splits": {"reference": [SEED_ID]}}), "utf-8")
     return root
+
+
+@pytest.fixture(scope="session")
+def records(texts):
+    """Full records of the repository corpus: the documents named in splits.json, validated and joined."""
+    from itapol.corpus import join, read_splits
+    from itapol.validate import check_corpus
+    split_of = read_splits(CORPUS)
+    files = [CORPUS / "documents" / f"{doc_id}.json" for doc_id in sorted(split_of)]
+    docs, problems = check_corpus(files, texts, split_of)
+    assert not problems, problems[:3]
+    return join(docs, texts, split_of)

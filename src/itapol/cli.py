@@ -384,6 +384,84 @@ def stats(corpus_dir, sources):
     click.echo(f"{len(docs)} documents; wrote {corpus_dir / 'STATS.md'}, {corpus_dir / 'stats.json'}, {corpus_dir / 'DATASHEET.md'}")
 
 
+def _records(corpus_dir: Path, sources: Path | None) -> list[dict]:
+    """Validated full records of the corpus (the input of export, tasks and scoring)."""
+    texts = _texts(corpus_dir, sources)
+    try:
+        split_of = read_splits(corpus_dir)
+    except ProblemError as err:
+        _report(err.problems)
+        sys.exit(EXIT_USAGE)
+    docs, problems = check_corpus(document_paths([corpus_dir]), texts, split_of, str(corpus_dir / "splits.json"))
+    if problems:
+        _report(problems)
+        _fail(f"{len(problems)} problem(s) in {corpus_dir}; run 'itapol validate'", EXIT_PROBLEMS)
+    return join(sorted(docs, key=lambda d: d.id), texts, split_of)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@corpus_option
+@sources_option
+def export(out_dir, corpus_dir, sources):
+    """Write a Hub-ready dataset folder: CONFIG/SPLIT.parquet, README.md card, MANIFEST.json.
+
+    Configs: 'documents' (every layer nested) and one per task (mentions, quotes,
+    attribution, locations, stances, demands). Byte-identical for the same corpus; the
+    manifest's 'revision' (a sha256 over every file) identifies the export. Documents whose
+    text may not be redistributed (the seed) are left out.
+    """
+    from itapol.hub import export as do_export
+    corpus_dir = corpus_dir or default_corpus_dir()
+    t0 = time.perf_counter()
+    records = _records(corpus_dir, sources)
+    stats_md = (corpus_dir / "STATS.md").read_text("utf-8").split("\n", 3)[-1] if (corpus_dir / "STATS.md").is_file() else None
+    result = do_export(records, out_dir, stats_md)
+    for config, counts in result.counts.items():
+        click.echo(f"{config:12} " + "  ".join(f"{s}={n}" for s, n in counts.items()))
+    size = sum(f["bytes"] for f in result.files.values())
+    click.echo(f"wrote {len(result.files) + 1} files ({size / 1024:.0f} KiB) to {out_dir}, revision {result.revision[:12]} "
+               f"in {time.perf_counter() - t0:.2f} s")
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--repo", "repo_id", required=True, help="Dataset repository, ORG/NAME.")
+@click.option("--tag", required=True, help="Version tag to create, e.g. v1.0.0.")
+@click.option("--force", is_flag=True, help="Replace an existing tag (otherwise an existing tag is an error).")
+@click.option("--dry-run", is_flag=True, help="Only list what would be added, changed and deleted.")
+@click.option("--private", is_flag=True, help="Create the repository as private if it does not exist.")
+@click.option("--endpoint", default=None, help="Hub endpoint (default: $HF_ENDPOINT or huggingface.co).")
+def publish(out_dir, repo_id, tag, force, dry_run, private, endpoint):
+    """Upload an export folder to the Hub in one commit, tag it, and verify the files.
+
+    The token is read the standard way (HF_TOKEN or 'hf auth login') and never printed.
+    After the upload the files at the tag are listed and compared with MANIFEST.json
+    (size and sha256); any mismatch exits 1.
+    """
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
+
+    from itapol.hub import HubError, plan
+    from itapol.hub import publish as do_publish
+    try:
+        if dry_run:
+            p = plan(HfApi(endpoint=endpoint), repo_id, tag, out_dir)
+            for label, paths in (("add", p.add), ("change", p.change), ("delete", p.delete)):
+                for path in paths:
+                    click.echo(f"{label:7} {path}")
+            click.echo(f"tag {tag}: {'exists (publish would refuse without --force)' if p.tag_exists else 'would be created'}")
+            return
+        commit = do_publish(out_dir, repo_id, tag, endpoint=endpoint, force=force, private=private)
+    except HubError as err:
+        _fail(str(err), EXIT_PROBLEMS)
+    except HfHubHTTPError as err:
+        _fail(f"{repo_id}: the Hub refused: {str(err).splitlines()[0]}", EXIT_PROBLEMS)
+    except OSError as err:
+        _fail(f"{repo_id}: cannot reach the Hub: {err}", EXIT_USAGE)
+    click.echo(f"published {out_dir} to {repo_id} at commit {commit[:12]}, tagged {tag}, verified")
+
+
 @main.group()
 def annotate():
     """Author annotations with text anchors instead of offsets."""

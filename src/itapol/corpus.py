@@ -204,7 +204,8 @@ def record(doc: Document, text: SourceText, split: str | None) -> dict:
     """A full record: the annotation joined with its text (what exports and tasks read)."""
     data = json.loads(doc.to_json())
     title = text.text[doc.title.start:doc.title.end] if doc.title else None
-    return {"id": doc.id, "split": split, "title": title, "text": text.text, **{k: v for k, v in data.items() if k != "id"}}
+    rest = {k: v for k, v in data.items() if k not in ("id", "title")}
+    return {"id": doc.id, "split": split, "title": title, "title_span": data["title"], "text": text.text, **rest}
 
 
 def join(docs: list[Document], texts: dict[str, SourceText], splits: dict[str, str],
