@@ -48,3 +48,16 @@ def records(texts):
     docs, problems = check_corpus(files, texts, split_of)
     assert not problems, problems[:3]
     return join(docs, texts, split_of)
+
+
+@pytest.fixture(scope="session")
+def corpus_snapshot(tmp_path_factory) -> Path:
+    """A copy of the corpus holding exactly the documents named in splits.json (a consistent state)."""
+    from itapol.corpus import read_splits
+    root = tmp_path_factory.mktemp("snapshot") / "corpus"
+    (root / "documents").mkdir(parents=True)
+    for name in ("sources.toml", "splits.json"):
+        shutil.copy(CORPUS / name, root / name)
+    for doc_id in read_splits(CORPUS):
+        shutil.copy(CORPUS / "documents" / f"{doc_id}.json", root / "documents")
+    return root

@@ -462,6 +462,109 @@ def publish(out_dir, repo_id, tag, force, dry_run, private, endpoint):
     click.echo(f"published {out_dir} to {repo_id} at commit {commit[:12]}, tagged {tag}, verified")
 
 
+@main.command("tasks")
+@click.argument("name", required=False)
+@corpus_option
+@sources_option
+def tasks_cmd(name, corpus_dir, sources):
+    """List the benchmark tasks, or show one with an example input and output."""
+    from itapol.tasks import TASKS
+    if not name:
+        for t in TASKS.values():
+            click.echo(f"{t.name:12} v{t.version}  main: {t.main_score:12} {t.description}")
+        return
+    if name not in TASKS:
+        _fail(f"unknown task {name!r} (known: {', '.join(TASKS)})")
+    t = TASKS[name]
+    click.echo(f"{t.name} (version {t.version})\n{t.description}\n")
+    click.echo(f"gold config: {t.gold_config}   splits: {', '.join(t.splits)} (default {t.splits[0]})")
+    click.echo(f"input: id, {', '.join(t.inputs)}   output per item in '{t.field}': {', '.join(t.outputs)}")
+    click.echo(f"main score: {t.main_score}; also: {', '.join(s for s in t.scores if s != t.main_score)}")
+    click.echo(f"counting: {t.reference}\nlicence: {t.licence}")
+    from itapol.configs import rows as config_rows
+    from itapol.scoring import named_row
+    records = _records(corpus_dir or default_corpus_dir(), sources)
+    example = next((r for r in sorted(records, key=lambda r: r["id"]) if r["split"] == "dev" and config_rows(t.gold_config, [r])[0][t.field]), None)
+    if example:
+        row = named_row(t.gold_config, config_rows(t.gold_config, [example])[0])
+        row = {"id": row["id"], t.field: row[t.field][:2]}
+        click.echo("\nexample prediction line (the gold of a dev document, first two items):")
+        click.echo(json.dumps(row, ensure_ascii=False))
+
+
+@main.command("score")
+@click.option("--task", "task_name", required=True, help="Task name (see 'itapol tasks').")
+@click.option("--predictions", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="JSON Lines, one row per document in the task's gold-config format.")
+@click.option("--split", default="test", show_default=True, type=click.Choice(["test", "dev", "train"]))
+@click.option("--gold", "gold_path", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="An export folder ('itapol export') to score against (default: the corpus itself).")
+@click.option("--revision", default=None, help="Score against the Hub dataset at this tag (needs --repo).")
+@click.option("--repo", default=None, help="Hub dataset repository for --revision, ORG/NAME.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None, help="Write the results JSON here.")
+@click.option("--system", default=None, help="A name for the system, recorded in the results.")
+@click.option("--strict", is_flag=True, help="Fail (exit 2) if a gold document has no prediction line.")
+@corpus_option
+@sources_option
+def score_cmd(task_name, predictions, split, gold_path, revision, repo, output, system, strict, corpus_dir, sources):
+    """Score predictions for one task; print the scores and write a results JSON.
+
+    \b
+    The results JSON holds main_score, task and version, split, dataset revision,
+    itapol and schema versions, every score, a 95% bootstrap confidence interval
+    (1000 resamples of documents, seed 0), counts and per-document statistics.
+    Documents without predictions count as empty (a warning), or fail with --strict.
+    Exit 0 scored, 2 unusable predictions or arguments.
+    """
+    from itapol import scoring
+    from itapol.tasks import TASKS
+    if task_name not in TASKS:
+        _fail(f"unknown task {task_name!r} (known: {', '.join(TASKS)})")
+    task = TASKS[task_name]
+    if revision and not repo:
+        _fail("--revision needs --repo ORG/NAME")
+    if gold_path:
+        gold = scoring.gold_from_export(task, split, gold_path)
+    elif revision:
+        gold = scoring.gold_from_hub(task, split, repo, revision)
+    else:
+        records = _records(corpus_dir or default_corpus_dir(), sources)
+        gold = scoring.gold_from_records(task, split, records, scoring.records_revision(records))
+    preds = scoring.read_predictions(predictions, gold)
+    if preds.problems:
+        _report(preds.problems)
+        _fail(f"{predictions}: {len(preds.problems)} problem(s); nothing scored", EXIT_USAGE)
+    if preds.missing:
+        message = f"{predictions}: {len(preds.missing)} of {len(gold.rows)} {split} documents have no prediction (first: {preds.missing[0]})"
+        if strict:
+            _fail(message + "; --strict", EXIT_USAGE)
+        click.echo(f"warning: {message}; counted as empty", err=True)
+    results = scoring.score(gold, preds, system)
+    lo, hi = results["confidence_interval"]["main_score"]
+    click.echo(f"{task.name} v{task.version} on {split} ({results['counts']['documents']} documents, revision {gold.revision})")
+    click.echo(f"  {task.main_score:26} {results['main_score']:.4f}  [95% CI {lo:.4f}, {hi:.4f}]")
+    for k, v in results["scores"].items():
+        if k != task.main_score:
+            click.echo(f"  {k:26} {v:.4f}")
+    if output:
+        write_atomic(output, scoring.results_json(results))
+        click.echo(f"wrote {output}")
+
+
+@main.command("compare")
+@click.argument("results_a", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("results_b", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+def compare_cmd(results_a, results_b):
+    """Paired bootstrap significance test between two results files of the same task and data."""
+    from itapol.scoring import compare
+    try:
+        a, b = (json.loads(p.read_text("utf-8")) for p in (results_a, results_b))
+        out = compare(a, b)
+    except (ValueError, KeyError) as err:
+        _fail(f"cannot compare {results_a} and {results_b}: {err}")
+    click.echo(json.dumps(out, indent=2))
+
+
 @main.group()
 def annotate():
     """Author annotations with text anchors instead of offsets."""
@@ -473,7 +576,8 @@ def annotate():
 @sources_option
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Write DOC_ID.json files here instead of CORPUS/documents (e.g. for a second annotator).")
-def annotate_compile(files, corpus_dir, sources, out_dir):
+@click.option("--force", is_flag=True, help="Overwrite a document whose layers are already double_annotated (adjudicated).")
+def annotate_compile(files, corpus_dir, sources, out_dir, force):
     """Compile authoring files (YAML/JSON with anchors) into corpus/documents/<id>.json.
 
     \b
@@ -498,6 +602,12 @@ def annotate_compile(files, corpus_dir, sources, out_dir):
             click.echo(f"{f}: {msg}", err=True)
             continue
         target = out_dir / f"{doc.id}.json" if out_dir else None
+        existing = target or corpus_dir / "documents" / f"{doc.id}.json"
+        if existing.is_file() and not force and '"double_annotated"' in existing.read_text("utf-8") \
+                and (doc.layers.entities is None or doc.layers.entities.status != "double_annotated"):
+            failed += 1
+            click.echo(f"{f}: {existing} holds an adjudicated (double_annotated) annotation; not overwritten (use --force)", err=True)
+            continue
         if target:
             write_atomic(target, doc.to_json())
         click.echo(f"{f} -> {target or write_document(corpus_dir, doc)}")
