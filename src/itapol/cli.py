@@ -385,18 +385,15 @@ def stats(corpus_dir, sources):
 
 
 def _records(corpus_dir: Path, sources: Path | None) -> list[dict]:
-    """Validated full records of the corpus (the input of export, tasks and scoring)."""
-    texts = _texts(corpus_dir, sources)
+    """Validated full records of the corpus (the input of export, tasks, scoring and baselines)."""
+    from itapol.corpus import load_records
     try:
-        split_of = read_splits(corpus_dir)
+        return load_records(corpus_dir, sources)
+    except SourceError as err:
+        _fail(str(err))
     except ProblemError as err:
         _report(err.problems)
-        sys.exit(EXIT_USAGE)
-    docs, problems = check_corpus(document_paths([corpus_dir]), texts, split_of, str(corpus_dir / "splits.json"))
-    if problems:
-        _report(problems)
-        _fail(f"{len(problems)} problem(s) in {corpus_dir}; run 'itapol validate'", EXIT_PROBLEMS)
-    return join(sorted(docs, key=lambda d: d.id), texts, split_of)
+        _fail(f"{len(err.problems)} problem(s) in {corpus_dir}; run 'itapol validate'", EXIT_PROBLEMS)
 
 
 @main.command()
@@ -563,6 +560,111 @@ def compare_cmd(results_a, results_b):
     except (ValueError, KeyError) as err:
         _fail(f"cannot compare {results_a} and {results_b}: {err}")
     click.echo(json.dumps(out, indent=2))
+
+
+@main.group()
+def baselines():
+    """Run the baseline systems and record their scores."""
+
+
+@baselines.command("list")
+def baselines_list():
+    """List every baseline (task, name, kind, description)."""
+    from itapol.baselines import registry
+    for (task, name), entry in sorted(registry().items()):
+        click.echo(f"{task:12} {name:18} {entry.kind:8} {entry.make(0).description}")
+
+
+@baselines.command("run")
+@click.option("--task", default=None, help="Only this task.")
+@click.option("--baseline", "name", default=None, help="Only this baseline name.")
+@click.option("--split", default="test", show_default=True, type=click.Choice(["test", "dev"]))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("baselines"), show_default=True,
+              help="Writes OUT/results/TASK/NAME.json (and predictions under OUT/predictions).")
+@corpus_option
+@sources_option
+def baselines_run(task, name, split, out_dir, corpus_dir, sources):
+    """Train each baseline on train, tune on dev, score on the split, write one results file each.
+
+    Results are scored by the same code as 'itapol score' and are byte-identical across runs
+    (seeded; timings are printed, not stored).
+    """
+    from itapol.baselines.run import run_all
+    from itapol.scoring import records_revision
+    records = _records(corpus_dir or default_corpus_dir(), sources)
+    t0 = time.perf_counter()
+    results = run_all(records, records_revision(records), out_dir, task=task, name=name, split=split,
+                      progress=lambda xs: tqdm(xs, desc="baselines", unit="baseline", file=sys.stderr, disable=None))
+    if not results:
+        _fail("no baseline matches --task/--baseline (see 'itapol baselines list')")
+    for r in results:
+        lo, hi = r["confidence_interval"]["main_score"]
+        click.echo(f"{r['task']:12} {r['baseline']['name']:18} {r['main_score_name']:11} {r['main_score']:.4f} "
+                   f"[{lo:.4f}, {hi:.4f}]  {r['baseline']['fit_predict_seconds']:6.1f} s")
+    click.echo(f"{len(results)} baselines in {time.perf_counter() - t0:.1f} s; results in {out_dir / 'results'}")
+
+
+@baselines.command("record")
+@click.option("--results", "results_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=Path("baselines/results"), show_default=True)
+@click.option("--reason", required=True, help="Why the recorded scores change (kept in the file).")
+@click.option("--to", "target", type=click.Path(path_type=Path, dir_okay=False), default=Path("benchmarks/recorded_scores.json"), show_default=True)
+def baselines_record(results_dir, reason, target):
+    """Record the current baseline main scores as the regression reference (with a reason)."""
+    from itapol.leaderboard import load
+    results, problems = load([results_dir])
+    if problems:
+        _report(problems)
+        _fail("results files have problems", EXIT_PROBLEMS)
+    revisions = sorted({r["dataset_revision"] for r in results})
+    if len(revisions) != 1:
+        _fail(f"results from several dataset revisions: {revisions}")
+    data = {"dataset_revision": revisions[0], "reason": reason,
+            "scores": {f"{r['task']}/{r['baseline']['name']}": r["main_score"] for r in sorted(results, key=lambda r: (r["task"], r["baseline"]["name"]))}}
+    write_atomic(target, json.dumps(data, indent=2) + "\n")
+    click.echo(f"recorded {len(data['scores'])} scores to {target}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--check", "check_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="Only validate one submitted results file (exit 1 on problems).")
+@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
+              help="Where LEADERBOARD.md and leaderboard.html go.")
+def leaderboard(paths, check_file, out_dir):
+    """Build LEADERBOARD.md and leaderboard.html from results files (default: baselines/results, leaderboard/submissions).
+
+    Rows carry dataset revision, task version and itapol version; results of different
+    revisions are never ranked together. Also refreshes the table in README.md between
+    the leaderboard markers. To submit, add your 'itapol score --output' file to
+    leaderboard/submissions/ and check it with --check.
+    """
+    from itapol.leaderboard import check, html_page, load, markdown, readme_table
+    if check_file:
+        try:
+            data = json.loads(check_file.read_text("utf-8"))
+        except (OSError, ValueError) as err:
+            _fail(f"{check_file}: not a readable JSON results file: {err}", EXIT_PROBLEMS)
+        problems = check(check_file, data)
+        _report(problems)
+        if problems:
+            sys.exit(EXIT_PROBLEMS)
+        click.echo(f"{check_file}: valid results file for {data['task']} v{data['task_version']} ({data['split']}, {data['dataset_revision']})")
+        return
+    paths = list(paths) or [p for p in (Path("baselines/results"), Path("leaderboard/submissions")) if p.exists()]
+    results, problems = load(paths)
+    if problems:
+        _report(problems)
+        _fail(f"{len(problems)} problem(s) in results files; nothing written", EXIT_PROBLEMS)
+    write_atomic(out_dir / "LEADERBOARD.md", markdown(results))
+    write_atomic(out_dir / "leaderboard.html", html_page(results))
+    readme = out_dir / "README.md"
+    start, end = "<!-- leaderboard:start -->", "<!-- leaderboard:end -->"
+    if readme.is_file() and start in readme.read_text("utf-8"):
+        text = readme.read_text("utf-8")
+        head, rest = text.split(start, 1)
+        tail = rest.split(end, 1)[1]
+        write_atomic(readme, f"{head}{start}\n{readme_table(results)}\n{end}{tail}")
+    click.echo(f"{len(results)} results -> {out_dir / 'LEADERBOARD.md'}, {out_dir / 'leaderboard.html'}")
 
 
 @main.group()

@@ -225,3 +225,17 @@ def join(docs: list[Document], texts: dict[str, SourceText], splits: dict[str, s
     if problems:
         raise ProblemError(problems)
     return records
+
+
+def load_records(corpus_dir: Path, sources: Path | None = None) -> list[dict]:
+    """Validated full records of a corpus: every annotation file, checked and joined with its text.
+
+    Raises :class:`ProblemError` with every problem found (validation included).
+    """
+    from itapol.validate import check_corpus
+    texts = load_texts(corpus_dir, sources)
+    split_of = read_splits(corpus_dir)
+    docs, problems = check_corpus(document_paths([corpus_dir]), texts, split_of, str(corpus_dir / "splits.json"))
+    if problems:
+        raise ProblemError(problems)
+    return join(sorted(docs, key=lambda d: d.id), texts, split_of)
