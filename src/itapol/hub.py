@@ -45,6 +45,22 @@ class HubError(Exception):
     """Publishing or verification failed; the message says what and where."""
 
 
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions meaning "the Hub could not be reached": OSError (requests-based huggingface_hub)
+    and httpx's TransportError (huggingface_hub >= 1.0 uses httpx, which does not subclass OSError)."""
+    import importlib
+    errors: list[type[BaseException]] = [OSError]
+    for name in ("httpx2", "httpx"):
+        try:
+            errors.append(importlib.import_module(name).TransportError)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(errors)
+
+
+TRANSPORT_ERRORS = _transport_errors()
+
+
 def _parquet_bytes(table: pa.Table) -> bytes:
     """Parquet with fixed settings and no varying metadata (no timestamps), hence reproducible."""
     sink = io.BytesIO()
@@ -176,23 +192,31 @@ def export(records: list[dict], out_dir: Path, stats_md: str | None = None) -> E
     manifest = {"itapol_version": __version__, "schema_version": SCHEMA_VERSION, "revision": revision, "files": listing}
     files[MANIFEST] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     out_dir = out_dir.resolve()
+    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MANIFEST).is_file())):
+        # the old folder is replaced wholesale: never do that to something that is not an earlier export
+        raise HubError(f"{out_dir}: exists and is not an itapol export folder (no {MANIFEST}); refusing to replace it")
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     tmp.chmod(0o755)
+    old = None
     try:
         for path, data in files.items():
             (tmp / path).parent.mkdir(parents=True, exist_ok=True)
             (tmp / path).write_bytes(data)
-        old = None
         if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-            os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
-        if old:
-            shutil.rmtree(old)
+            old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+            os.replace(out_dir, old)  # an empty directory is replaced atomically
+        try:
+            os.replace(tmp, out_dir)
+        except BaseException:
+            if old is not None:
+                os.replace(old, out_dir)  # put the previous export back
+                old = None
+            raise
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        for leftover in (tmp, old):
+            if leftover is not None and leftover.exists():
+                shutil.rmtree(leftover)
     return ExportResult(out_dir, listing, revision, counts)
 
 
