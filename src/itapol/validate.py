@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -22,11 +23,15 @@ class _Located:
     """Turns a JSON path into the line where it sits in the file (1-based)."""
 
     def __init__(self, file: str, raw: str, doc_id: str | None):
-        self.file, self.doc_id = file, doc_id
+        self.file, self.doc_id, self._raw = file, doc_id, raw
+
+    @functools.cached_property
+    def _map(self) -> dict:
+        """Built only when a problem needs a line: mapping every file costs half of a clean validation."""
         try:
-            self._map = source_map(raw)
+            return source_map(self._raw)
         except Exception:  # the map is a convenience; a file json accepted always maps
-            self._map = {}
+            return {}
 
     def problem(self, path, message: str, code: str) -> Problem:
         pointer = path_to_pointer(path)
