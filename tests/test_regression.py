@@ -65,6 +65,14 @@ def test_leaderboard_and_check(records, tmp_path, corpus_snapshot, monkeypatch):
     md = (tmp_path / "LEADERBOARD.md").read_text("utf-8")
     assert "## stances (v1.0.0, test)" in md and "itapol/majority" in md and "corpus:" in md
     assert "<svg" in (tmp_path / "leaderboard.html").read_text("utf-8")
+    evals = tmp_path / "evals"
+    result = runner.invoke(main, ["leaderboard", str(out / "results"), "--out-dir", str(tmp_path),
+                                  "--eval-results", str(evals), "--dataset-id", "org/itapol"], catch_exceptions=False)
+    import yaml
+    entry = yaml.safe_load((evals / "itapol" / "majority" / ".eval_results" / "stances.yaml").read_text("utf-8"))[0]
+    majority = json.loads(res_file.read_text("utf-8"))
+    assert entry["dataset"] == {"id": "org/itapol", "task_id": "stances"}
+    assert entry["value"] == round(100 * majority["main_score"], 2) and majority["dataset_revision"] in entry["notes"]
     assert runner.invoke(main, ["leaderboard", "--check", str(res_file)]).exit_code == 0
     bad = json.loads(res_file.read_text("utf-8"))
     bad["main_score"] = 1.7

@@ -630,7 +630,10 @@ def baselines_record(results_dir, reason, target):
               help="Only validate one submitted results file (exit 1 on problems).")
 @click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), default=Path("."), show_default=True,
               help="Where LEADERBOARD.md and leaderboard.html go.")
-def leaderboard(paths, check_file, out_dir):
+@click.option("--eval-results", "eval_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Also write SYSTEM/.eval_results/TASK.yaml (the Hub's model-side eval-results format) here.")
+@click.option("--dataset-id", default="itapol/itapol", show_default=True, help="Hub dataset id named in --eval-results files.")
+def leaderboard(paths, check_file, out_dir, eval_dir, dataset_id):
     """Build LEADERBOARD.md and leaderboard.html from results files (default: baselines/results, leaderboard/submissions).
 
     Rows carry dataset revision, task version and itapol version; results of different
@@ -655,6 +658,10 @@ def leaderboard(paths, check_file, out_dir):
     if problems:
         _report(problems)
         _fail(f"{len(problems)} problem(s) in results files; nothing written", EXIT_PROBLEMS)
+    if eval_dir is not None:
+        from itapol.leaderboard import eval_results
+        for rel, text in eval_results(results, dataset_id).items():
+            write_atomic(eval_dir / rel, text)
     write_atomic(out_dir / "LEADERBOARD.md", markdown(results))
     write_atomic(out_dir / "leaderboard.html", html_page(results))
     readme = out_dir / "README.md"

@@ -142,3 +142,24 @@ def readme_table(results: list[dict]) -> str:
             lo, hi = r["confidence_interval"]["main_score"]
             lines.append(f"| {task} | {TASKS[task].main_score} | {_system(r)} | {r['main_score']:.3f} | [{lo:.3f}, {hi:.3f}] |")
     return "\n".join(lines)
+
+
+def eval_results(results: list[dict], dataset_id: str) -> dict[str, str]:
+    """Hub model-side ``.eval_results/`` files: {"SYSTEM/.eval_results/TASK.yaml": yaml text}.
+
+    One YAML list per (system, task) with the main score on the test split, as the Hub's
+    eval-results format expects (dataset id, task id, value); the notes say which split,
+    dataset revision and task version it was measured on, since the format has no fields for them.
+    """
+    import yaml
+    out: dict[str, str] = {}
+    for r in sorted(results, key=lambda r: (str(r.get("system")), r["task"], r["split"], r["dataset_revision"])):
+        if r["split"] != "test":
+            continue
+        entry = {"dataset": {"id": dataset_id, "task_id": r["task"]},
+                 "value": round(100 * r["main_score"], 2),
+                 "notes": f"{TASKS[r['task']].main_score}, test split, dataset revision {r['dataset_revision']}, "
+                          f"task v{r['task_version']}, itapol {r['itapol_version']}",
+                 "source": {"name": "itapol baselines and submissions"}}
+        out[f"{r.get('system') or 'unnamed'}/.eval_results/{r['task']}.yaml"] = yaml.safe_dump([entry], sort_keys=True, allow_unicode=True)
+    return out
