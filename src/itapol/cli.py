@@ -408,12 +408,16 @@ def export(out_dir, corpus_dir, sources):
     manifest's 'revision' (a sha256 over every file) identifies the export. Documents whose
     text may not be redistributed (the seed) are left out.
     """
+    from itapol.hub import HubError
     from itapol.hub import export as do_export
     corpus_dir = corpus_dir or default_corpus_dir()
     t0 = time.perf_counter()
     records = _records(corpus_dir, sources)
     stats_md = (corpus_dir / "STATS.md").read_text("utf-8").split("\n", 3)[-1] if (corpus_dir / "STATS.md").is_file() else None
-    result = do_export(records, out_dir, stats_md)
+    try:
+        result = do_export(records, out_dir, stats_md)
+    except HubError as err:
+        _fail(str(err))
     for config, counts in result.counts.items():
         click.echo(f"{config:12} " + "  ".join(f"{s}={n}" for s, n in counts.items()))
     size = sum(f["bytes"] for f in result.files.values())
@@ -439,7 +443,7 @@ def publish(out_dir, repo_id, tag, force, dry_run, private, endpoint):
     from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError
 
-    from itapol.hub import HubError, plan
+    from itapol.hub import TRANSPORT_ERRORS, HubError, plan
     from itapol.hub import publish as do_publish
     try:
         if dry_run:
@@ -454,9 +458,39 @@ def publish(out_dir, repo_id, tag, force, dry_run, private, endpoint):
         _fail(str(err), EXIT_PROBLEMS)
     except HfHubHTTPError as err:
         _fail(f"{repo_id}: the Hub refused: {str(err).splitlines()[0]}", EXIT_PROBLEMS)
-    except OSError as err:
+    except TRANSPORT_ERRORS as err:
         _fail(f"{repo_id}: cannot reach the Hub: {err}", EXIT_USAGE)
     click.echo(f"published {out_dir} to {repo_id} at commit {commit[:12]}, tagged {tag}, verified")
+
+
+@main.command("verify")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--repo", "repo_id", required=True, help="Dataset repository, ORG/NAME.")
+@click.option("--tag", required=True, help="Tag (or commit) to check, e.g. v1.0.0.")
+@click.option("--endpoint", default=None, help="Hub endpoint (default: $HF_ENDPOINT or huggingface.co).")
+def verify_cmd(out_dir, repo_id, tag, endpoint):
+    """Check the files of a published version against an export's MANIFEST.json.
+
+    Lists the remote files at the tag and compares size and sha256 (git blob id for small
+    files); prints one line per mismatch (missing, extra, different) and exits 1 on any.
+    """
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError
+
+    from itapol.hub import TRANSPORT_ERRORS, HubError, verify
+    try:
+        problems = verify(HfApi(endpoint=endpoint), repo_id, tag, out_dir)
+    except HubError as err:
+        _fail(str(err), EXIT_PROBLEMS)
+    except HfHubHTTPError as err:
+        _fail(f"{repo_id}@{tag}: the Hub refused: {str(err).splitlines()[0]}", EXIT_PROBLEMS)
+    except TRANSPORT_ERRORS as err:
+        _fail(f"{repo_id}: cannot reach the Hub: {err}", EXIT_USAGE)
+    for line in problems:
+        click.echo(line, err=True)
+    if problems:
+        _fail(f"{repo_id}@{tag}: {len(problems)} file(s) differ from {out_dir / 'MANIFEST.json'}", EXIT_PROBLEMS)
+    click.echo(f"{repo_id}@{tag}: every file matches {out_dir / 'MANIFEST.json'}")
 
 
 @main.command("tasks")

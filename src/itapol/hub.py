@@ -97,9 +97,10 @@ def build_files(records: list[dict]) -> tuple[dict[str, bytes], dict[str, dict[s
             if not part:  # an empty parquet split cannot be loaded; such a split is left out
                 continue
             table = _table(config, rows(config, part))
-            files[f"{config}/{split}.parquet"] = _parquet_bytes(table)
+            data = files[f"{config}/{split}.parquet"] = _parquet_bytes(table)
             counts.setdefault(config, {})[split] = table.num_rows
-            nbytes.setdefault(config, {})[split] = table.nbytes
+            # the split's Arrow size as read from the file (what `datasets` records), not the in-memory source table
+            nbytes.setdefault(config, {})[split] = pq.read_table(pa.BufferReader(data)).nbytes
     return files, counts, nbytes
 
 
@@ -287,9 +288,14 @@ def plan(api, repo_id: str, tag: str, out_dir: Path) -> PublishPlan:
     except (RepositoryNotFoundError, RevisionNotFoundError):
         remote, tags = {}, set()
     add = sorted(set(local) - set(remote))
-    change = sorted(p for p in set(local) & set(remote)
-                    if remote[p]["bytes"] != local[p]["bytes"] or (remote[p]["sha256"] or local[p]["sha256"]) != local[p]["sha256"]
-                    and not (remote[p]["sha256"] is None and remote[p]["oid"] == _git_blob_sha1((out_dir / p).read_bytes())))
+
+    def differs(p: str) -> bool:  # LFS files compare by sha256, regular files by git blob id
+        if remote[p]["bytes"] != local[p]["bytes"]:
+            return True
+        if remote[p]["sha256"] is not None:
+            return remote[p]["sha256"] != local[p]["sha256"]
+        return remote[p]["oid"] != _git_blob_sha1((out_dir / p).read_bytes())
+    change = sorted(p for p in set(local) & set(remote) if differs(p))
     delete = sorted(set(remote) - set(local) - {".gitattributes"})
     return PublishPlan(add, change, delete, tag in tags)
 
