@@ -82,8 +82,11 @@ project's. Do not edit by hand: edit `src/itapol/datasheet.py`.
   strict F1 {_f(kc.get('strict_f1'))}, boundary-only F1 {_f(kc.get('exact_boundary_f1'))}, per type
   {", ".join(f"{t} {_f(v)}" for t, v in sorted(kc.get('strict_f1_per_type', {}).items()))}. Most disagreements are
   convention differences, counted in `corpus/STATS.md`: KIND often tags countries acting as
-  political agents as ORG where itapol's guidelines keep a GPE (counted as LOC), and tags
-  some organisation names itapol leaves untagged or bounds differently.
+  political agents as ORG where itapol's guidelines keep a GPE (counted as LOC); most
+  KIND-only ORG spans are lowercase or generic heads ("governo", "magistratura", "polizia",
+  "Consiglio"/"Repubblica" inside "Presidente del Consiglio/della Repubblica"), which itapol
+  annotates only as nominal mentions of entities that speak or act (nominals are left out of
+  this comparison); the rest are organisation names bounded differently.
 
 ## Known biases and gaps
 
