@@ -10,7 +10,7 @@ from itapol.baselines.run import run_one
 from itapol.baselines.stances import context_text, cue_counts
 from itapol.scoring import records_revision
 
-REAL = [("stances", "tfidf-lr", "majority"), ("demands", "modal-rules", "empty"), ("demands", "modal-lr", "empty")]
+REAL = [("stances", "tfidf-lr", "majority"), ("stances", "use-lr", "majority"), ("demands", "modal-rules", "empty"), ("demands", "modal-lr", "empty")]
 
 
 @pytest.fixture(scope="module")

