@@ -94,9 +94,9 @@ def quote_at(text, content, cue):
 
 
 @pytest.mark.parametrize("text,content,cue,want", [
-    ("Il coordinatore di Forza Italia, Sandro Bondi, ha detto che il voto è vicino.", "il voto è vicino",
+    ("Il coordinatore del partito, Sandro Bondi, ha detto che il voto è vicino.", "il voto è vicino",
      "ha detto", "Sandro Bondi"),
-    ("Parole profuse dal presidente francese Nicolas Sarkozy, che ha detto: «L'Europa è unita».",
+    ("Parole del presidente Nicolas Sarkozy, che ha detto: «L'Europa è unita».",
      "L'Europa è unita", "ha detto", "Nicolas Sarkozy"),
     ("Il ministro ha precisato che il piano è pronto.", "il piano è pronto", "ha precisato", "ministro"),
     ("«La legge passerà», ha spiegato un deputato.", "La legge passerà", "ha spiegato", "deputato"),

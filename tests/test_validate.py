@@ -54,6 +54,7 @@ BROKEN = {
     "unknown proposition": (edit(lambda d: d["stances"][1]["target"].update(proposition="world_peace_now")), r"stances\[1\]\.target\.proposition: proposition 'world_peace_now' is not in"),
     "overlapping names": (edit(lambda d: d["mentions"][1]["span"].update(start=d["mentions"][0]["span"]["start"], end=d["mentions"][0]["span"]["end"], hash=d["mentions"][0]["span"]["hash"])), r"named mentions 'm1' and 'm2' overlap"),
     "layer without provenance": (edit(lambda d: d["layers"].pop("demands")), r"demands: demands present but layer 'demands' has no provenance"),
+    "role copied at length": (edit(lambda d: d["entities"][0].update(role="uno due tre quattro cinque sei sette otto nove")), r"entities\[0\]\.role: role has 9 words; keep it a short label of at most 8 words"),
     "entity without mention": (edit(lambda d: d["entities"].append({"id": "ghost", "type": "PER", "name": "Ghost", "role": None, "wikidata": None})), r"entities\[20\]\.id: entity 'ghost' has no mention"),
 }
 

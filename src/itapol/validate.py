@@ -14,6 +14,7 @@ from itapol.corpus import SPLITS, SourceText, read_json
 from itapol.problems import Problem, path_to_pointer, pointer_to_field
 from itapol.schema import KNOWN_VERSIONS, LAYERS, Document, Span, json_validator, span_hash, stance_vocabulary, text_sha256
 
+MAX_ROLE_WORDS = 8  # see GUIDELINES "entities": roles are labels, not copied text
 ITEM_KINDS = ("entities", "mentions", "quotes", "locations", "stances", "demands")
 LAYER_OF = {"entities": "entities", "mentions": "entities", "quotes": "quotes", "locations": "locations",
             "stances": "stances", "demands": "demands"}
@@ -115,6 +116,11 @@ def check_semantics(doc: Document, text: str | None, at: _Located) -> list[Probl
     for path, kind_, ref in _references(doc):
         if ref not in ids[kind_]:
             out.append(at.problem(path, f"unknown {kind_[:-1] if kind_ != 'entities' else 'entity'} id {ref!r}", "unknown-id"))
+    for i, e in enumerate(doc.entities):
+        # a policy, not a schema rule: a role is a short label, and long ones would copy article text
+        if e.role and len(e.role.split()) > MAX_ROLE_WORDS:
+            out.append(at.problem(("entities", i, "role"), f"role has {len(e.role.split())} words; "
+                                  f"keep it a short label of at most {MAX_ROLE_WORDS} words", "role-length"))
     vocab = stance_vocabulary()
     for i, s in enumerate(doc.stances):
         prop = getattr(s.target, "proposition", None)
