@@ -652,10 +652,20 @@ def baselines_record(results_dir, reason, target):
     revisions = sorted({r["dataset_revision"] for r in results})
     if len(revisions) != 1:
         _fail(f"results from several dataset revisions: {revisions}")
-    data = {"dataset_revision": revisions[0], "reason": reason,
-            "scores": {f"{r['task']}/{r['baseline']['name']}": r["main_score"] for r in sorted(results, key=lambda r: (r["task"], r["baseline"]["name"]))}}
+    scores = {f"{r['task']}/{r['baseline']['name']}": r["main_score"] for r in sorted(results, key=lambda r: (r["task"], r["baseline"]["name"]))}
+    try:
+        old = json.loads(target.read_text("utf-8")) if target.is_file() else {}
+    except ValueError as err:
+        _fail(f"{target}: not JSON ({err}); fix or remove it", EXIT_PROBLEMS)
+    # every update is kept with its reason and what it changed, so a score never moves silently
+    before = old.get("scores", {})
+    changed = {k: [before.get(k), v] for k, v in scores.items() if before.get(k) != v}
+    changed.update({k: [v, None] for k, v in before.items() if k not in scores})
+    entry = {"reason": reason, "dataset_revision": revisions[0], "previous_revision": old.get("dataset_revision"), "changed": changed}
+    data = {"dataset_revision": revisions[0], "reason": reason, "scores": scores,
+            "history": [*old.get("history", []), entry]}
     write_atomic(target, json.dumps(data, indent=2) + "\n")
-    click.echo(f"recorded {len(data['scores'])} scores to {target}")
+    click.echo(f"recorded {len(scores)} scores to {target} ({len(changed)} changed)")
 
 
 @main.command()
