@@ -19,10 +19,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
-from datasets import DatasetInfo
+from datasets import ClassLabel, DatasetInfo, List, Value
 
 from itapol import __version__
-from itapol.configs import CONFIGS, FEATURES, SPLITS, rows
+from itapol.configs import CONFIGS, FEATURES, SPLITS, rows, task_row
 from itapol.schema import SCHEMA_VERSION
 
 MANIFEST = "MANIFEST.json"
@@ -104,6 +104,43 @@ def build_files(records: list[dict]) -> tuple[dict[str, bytes], dict[str, dict[s
     return files, counts, nbytes
 
 
+def _type_name(feature) -> str:
+    """A short human name of a datasets feature type (for the card's field tables)."""
+    if isinstance(feature, ClassLabel):
+        return "class label: " + " / ".join(feature.names)
+    if isinstance(feature, Value):
+        return feature.dtype
+    if isinstance(feature, List):
+        inner = feature.feature
+        return "list of spans" if isinstance(inner, dict) and set(inner) == {"start", "end"} else (
+            "list of records" if isinstance(inner, dict) else f"list of {_type_name(inner)}")
+    if isinstance(feature, dict):
+        return "span (start, end)" if set(feature) == {"start", "end"} else "record"
+    return type(feature).__name__
+
+
+def field_rows(features, prefix: str = "") -> list[tuple[str, str]]:
+    """(dotted field path, type) for every field, depth first in declaration order.
+
+    Hand-written: datasets renders features as YAML, not as the table a reader of the card wants."""
+    rows = []
+    for name, f in features.items():
+        path = f"{prefix}{name}"
+        rows.append((path, _type_name(f)))
+        inner = f.feature if isinstance(f, List) else f
+        if isinstance(inner, dict) and set(inner) != {"start", "end"}:
+            rows.extend(field_rows(inner, path + "[]." if isinstance(f, List) else path + "."))
+    return rows
+
+
+def _fields_md() -> str:
+    parts = []
+    for c in CONFIGS:
+        rows = "\n".join(f"| `{path}` | {typ} |" for path, typ in field_rows(FEATURES[c]))
+        parts.append(f"### `{c}`\n\n| field | type |\n|---|---|\n{rows}\n")
+    return "\n".join(parts)
+
+
 def card(records: list[dict], counts: dict, nbytes: dict, files: dict[str, bytes], stats_md: str | None) -> str:
     """The dataset card: YAML front matter (configs, typed features, splits) and documentation."""
     present = [s for s in SPLITS if s in counts["documents"]]
@@ -126,13 +163,18 @@ def card(records: list[dict], counts: dict, nbytes: dict, files: dict[str, bytes
         "configs": configs, "dataset_info": infos,
     }
     head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
-    example = next((r for r in sorted(records, key=lambda r: r["id"]) if r["quotes"]), None)
+    example = next((r for r in sorted(records, key=lambda r: r["id"]) if r["quotes"] and r["split"] in SPLITS), None)
     ex_lines = ""
     if example:
-        q = example["quotes"][0]
-        s = q["content"][0]
-        ex_lines = (f"Example (`{example['id']}`, first quote): type `{q['type']}`, content "
-                    f"`[{s['start']}, {s['end']})` = «{example['text'][s['start']:s['end']][:160]}»\n")
+        row = task_row("quotes", example)
+        shown = {"id": row["id"], "text": "…", "quotes": row["quotes"][:2]}
+        s = row["quotes"][0]["content"][0]
+        excerpt = " ".join(example["text"][s["start"]:s["end"]].split())
+        excerpt = excerpt if len(excerpt) <= 100 else excerpt[:100] + "…"
+        ex_lines = (f"Example: a row of the `quotes` config (first two quotes; `type` is a class index, "
+                    f"{', '.join(f'{i} = {n}' for i, n in enumerate(FEATURES['quotes']['quotes'].feature['type'].names))}):\n\n"
+                    f"```json\n{json.dumps(shown, ensure_ascii=False)}\n```\n\n"
+                    f"The first content span reads: «{excerpt}»\n")
     table = "\n".join(f"| `{c}` | " + " | ".join(str(counts[c].get(s, 0)) for s in SPLITS) + " |" for c in CONFIGS)
     return f"""---
 {head}---
@@ -162,8 +204,15 @@ quotes = load_dataset("<org>/itapol", "quotes", split="test", revision="v{__vers
   the same row format.
 
 {ex_lines}
-Schema version {SCHEMA_VERSION}; exported by itapol {__version__}. Field definitions and
-annotation guidelines: the itapol repository (`schema/`).
+Schema version {SCHEMA_VERSION}; exported by itapol {__version__}. Annotation guidelines:
+the itapol repository (`schema/GUIDELINES.md`).
+
+## Fields
+
+Spans are `{{start, end}}` character offsets into `text`; entity, quote and mention ids refer to
+items of the same document.
+
+{_fields_md()}
 
 ## Licence and attribution
 
