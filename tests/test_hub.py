@@ -168,6 +168,14 @@ def test_cli_export_publish_and_load_every_config(hub_server, records, corpus_sn
     quote_type = docs.features["quotes"].feature["type"]
     assert quote_type.names == LABELS["quote_type"]
     assert {quote_type.int2str(q["type"]) for d in docs for q in d["quotes"]} <= set(LABELS["quote_type"])
+    # researchers score against the published version: gold from the Hub at the tag, 1.0 for the gold itself
+    gold_quotes = tmp_path / "quotes.gold.jsonl"
+    gold_quotes.write_text("".join(json.dumps(r) + "\n" for r in expected_rows("quotes", records, "test")), "utf-8")
+    result = cli("score", "--task", "quotes", "--predictions", gold_quotes, "--repo", REPO, "--revision", TAG,
+                 "--output", tmp_path / "hub-results.json", env={"HF_DATASETS_CACHE": str(tmp_path / "cache-score")})
+    assert result.exit_code == 0, result.output
+    scored = json.loads((tmp_path / "hub-results.json").read_text("utf-8"))
+    assert scored["main_score"] == 1.0 and scored["dataset_revision"] == f"hub:{REPO}@{TAG}"
     # everything fetched from the Hub came from the tagged commit or the tag itself
     commit = tagged_commit(hub_server.server).oid
     resolves = [path for method, path, _ in hub_server.server.request_log if "/resolve/" in path]
