@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from itapol.baselines.demands import candidates, clean_name
 from itapol.baselines.stances import context_text, cue_counts
 
