@@ -72,6 +72,17 @@ def main():
       itapol validate corpus/   check annotation files (schema, offsets, ids, splits)
       itapol show DOC_ID        read a document with its annotations marked
 
+    Benchmark:
+      itapol tasks [NAME]       the six tasks: inputs, outputs, scores, an example
+      itapol score --task T --predictions P.jsonl --output R.json
+      itapol compare A.json B.json          paired bootstrap between two systems
+      itapol baselines run      train, tune and score every baseline (about 15 s)
+      itapol leaderboard        LEADERBOARD.md and leaderboard.html from results
+
+    Release:
+      itapol export OUT/        parquet per config and split, dataset card, MANIFEST
+      itapol publish OUT/ --repo ORG/NAME --tag vX.Y.Z [--dry-run]
+
     Texts are never stored in the repository: they are rebuilt from upstream files found
     with --sources, $ITAPOL_SOURCES or ../shared/sources beside the checkout.
     """
