@@ -72,6 +72,7 @@ def main():
       itapol validate corpus/   check annotation files (schema, offsets, ids, splits)
       itapol show DOC_ID        read a document with its annotations marked
 
+    \b
     Benchmark:
       itapol tasks [NAME]       the six tasks: inputs, outputs, scores, an example
       itapol score --task T --predictions P.jsonl --output R.json
@@ -79,6 +80,7 @@ def main():
       itapol baselines run      train, tune and score every baseline (about 15 s)
       itapol leaderboard        LEADERBOARD.md and leaderboard.html from results
 
+    \b
     Release:
       itapol export OUT/        parquet per config and split, dataset card, MANIFEST
       itapol publish OUT/ --repo ORG/NAME --tag vX.Y.Z [--dry-run]
