@@ -393,7 +393,8 @@ def stats(corpus_dir, sources):
                                                         "agreement": agreement_report, "kindcheck": kind_report}, indent=2) + "\n")
     write_atomic(corpus_dir / "STATS.md", stats_markdown(table, agreement_report, kind_report, SCHEMA_VERSION))
     write_atomic(corpus_dir / "DATASHEET.md", datasheet_markdown(table, agreement_report, kind_report, selection, skipped,
-                                                                 annotators, SCHEMA_VERSION))
+                                                                 annotators, SCHEMA_VERSION,
+                                                                 optional_json("segmentation_sample.json")))
     click.echo(f"{len(docs)} documents; wrote {corpus_dir / 'STATS.md'}, {corpus_dir / 'stats.json'}, {corpus_dir / 'DATASHEET.md'}")
 
 

@@ -7,8 +7,22 @@ def _f(x, digits=3):
     return "n/a" if x is None else f"{x:.{digits}f}"
 
 
+def _segmentation_line(sample: dict | None) -> str:
+    """The measured segmentation accuracy on the hand-checked sample (corpus/segmentation_sample.json)."""
+    if not sample:
+        return ""
+    arts = sample["articles"]
+    counts = {j: sum(a["judgement"] == j for a in arts) for j in ("correct", "split", "merged", "title-wrong")}
+    return (f"\n  On a hand-checked sample of {len(arts)} rebuilt train/dev articles ({sample['checked_on']}), "
+            f"{counts['correct']} are segmented correctly ({counts['correct'] / len(arts):.0%}); "
+            f"{counts['split']} are split, {counts['merged']} merged with another story and "
+            f"{counts['title-wrong']} carry a wrong title.\n  Improving the segmenter changes article ids, so it "
+            f"waits for a version that migrates annotations (see Maintenance).")
+
+
 def datasheet_markdown(stats: dict, agreement: dict | None, kindcheck: dict | None, selection: dict,
-                       skipped: dict[str, str], annotators: list[str], version: str) -> str:
+                       skipped: dict[str, str], annotators: list[str], version: str,
+                       segmentation: dict | None = None) -> str:
     a = stats.get("all", {})
     split_sizes = ", ".join(f"{s} {stats[s]['documents']}" for s in ("reference", "train", "dev", "test") if s in stats)
     ag = agreement or {}
@@ -57,7 +71,8 @@ project's. Do not edit by hand: edit `src/itapol/datasheet.py`.
   NERMuD release, commit a2ad139), covering about twenty years. KIND ships tokens without
   document boundaries; itapol rebuilds articles (detokenisation, rejoining lines split at ':'
   and ';', headline segmentation; see `src/itapol/kind.py`). Segmentation errors can merge or
-  split articles; annotators skipped articles that were not coherent news items.
+  split articles; annotators skipped articles that were not coherent news items and annotated
+  pages holding several stories whole.{_segmentation_line(segmentation)}
 - **Seed.** One article provided by the person the project is built for (all rights reserved).
 
 ## Annotation process
@@ -119,6 +134,8 @@ political-claim extraction for Italian; training small models. Not for profiling
 
 Maintained in the itapol repository; errors are reported as issues and fixed in new versions
 (schema changes recorded in `schema/CHANGELOG.md`). Planned: human review of the test split,
-more documents, and agreement between human annotators.
+more documents, agreement between human annotators, and a better article segmenter with a
+migration that carries existing annotations over to the new article ids (annotations record
+their upstream line range, which makes this possible).
 """
     return lines

@@ -16,6 +16,7 @@ demand, scores above a threshold chosen on dev.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,7 +89,8 @@ ADDRESSEE_AFTER = re.compile(
     rf"(?:{PREP_TO}\s*)?{ARTICLE}(?:(?:tutte|tutti)\s+(?:le|i|gli)\s+)?(?P<n>{NAME}|{COLLECTIVES})\b")
 COMPLEMENT = re.compile(r"\s*,?\s*(?:che|di|d['’]|a|ad|affinché|perché)\b\s*", re.IGNORECASE)
 NAME_RE = re.compile(rf"\b(?:{NAME}|(?:{COLLECTIVES})\b)")
-ELIDED = re.compile(r"^(?:[LlDd]|[Aa]ll|[Dd]ell|[Nn]ell|[Ss]ull|[Dd]all|[Uu]n)['’](?=\w)")
+# Only a lowercase d' is the elided preposition: a capital D' opens a surname ("D'Alema", "D'Alfonso").
+ELIDED = re.compile(r"^(?:[Lld]|[Aa]ll|[Dd]ell|[Nn]ell|[Ss]ull|[Dd]all|[Uu]n)['’](?=\w)")
 CONNECTOR = frozenset("di del della dello delle dei degli de".split())
 # Capitalised words that are not names: Italian stop words (spaCy's list, minus collective nouns
 # that do name actors), months, weekdays and titles (titles precede names but are not names).
@@ -110,8 +112,29 @@ COORDINATION = re.compile(r"\s*(?:,|e|ed)\s*")
 CHE_SUBJECT = re.compile(rf"\s*che\s+{ARTICLE}(?P<n>{NAME}|{COLLECTIVES})\b")
 # "secondo X," / "per X," / "a parere di X": the holder of the opinion the sentence reports.
 SECONDO = re.compile(rf"\b(?:secondo|per|a parere di|a detta di)\s+{ARTICLE}(?P<n>{NAME}|{COLLECTIVES})\s*,")
+# Triggers with no subject of their own who asks (modal verbs, impersonal phrases): only these take
+# the speaker of an enclosing "X ha detto che" (a request verb's own subject is its claimant).
+IMPERSONAL = re.compile(r"bisogna|occorr|necessari|necessità|opportuno|auspicabile|meglio|doveroso|indispensabile|"
+                        r"obbligatorio", re.IGNORECASE)
 QUOTE_OPEN, QUOTE_CLOSE = "«“", "»”"
 QUOTE_REACH = 1000  # characters: a quotation open longer than this is an unclosed mark, not speech
+# A name right after a preposition is a complement, not a subject or speaker ("opposta a quella di
+# Veltroni e propone": Veltroni does not propose; "intervenendo a Radio X: «...»": X does not speak).
+# "per" is left out: "per X," is the holder of an opinion (SECONDO).
+GOVERNED = re.compile(r"(?:\b(?:di|del|della|dello|dei|degli|delle|a|ad|al|alla|allo|ai|agli|alle|da|dal|dalla|"
+                      r"dallo|dai|dagli|dalle|in|nel|nella|nello|nei|negli|nelle|con|col|su|sul|sulla|sullo|sui|"
+                      r"sugli|sulle|tra|fra|verso|contro|presso)\s+|\b(?:dell|all|dall|nell|sull)['’]\s*)$",
+                      re.IGNORECASE)
+# A participial or gerund aside between the subject and its verb ("X e Y, sostenuti dal capogruppo Z,
+# hanno chiesto"): the names inside it are not the subject.
+ASIDE = re.compile(r",\s*(?:[a-zà-ý]+(?:at|it|ut)[oaie]|[a-zà-ý]+[ae]ndo)\b[^«»“”]{0,200}?,\s*$")
+# Indirect reported speech: "X ha detto che Y deve ...", "X dice che ... si dovranno": the demand is X's.
+REPORTED = re.compile(r"\b(?:(?:ha|hanno|aveva|avevano|avrebbe|avrebbero)\s+(?:\w+\s+)?)?"
+                      r"(?:detto|dice|dicono|dichiara|dichiarano|dichiarato|afferma|affermano|affermato|sostiene|"
+                      r"sostengono|sostenuto|spiega|spiegato|ribadisce|ribadito|ribadendo|sottolinea|sottolineato|"
+                      r"sottolineando|aggiunge|aggiunto|fa presente|fatto presente|ricorda|ricordato|ricordando|"
+                      r"scrive|scritto|annuncia|annunciato|precisa|precisato)\s+(?:\w+\s+){0,2}?che\b",
+                      re.IGNORECASE)
 SPEECH_AFTER = re.compile(r"^[\s,]*(?:(?:ha|hanno|aveva)\s+)?(?:\w+\s+){0,2}?"
                           r"(?:in una nota\s+|in un comunicato\s+)?"
                           r"(?:detto|dice|dichiarato|affermato|aggiunto|spiegato|sottolineato|scritto|ribadito|"
@@ -172,10 +195,18 @@ def sentence_initial(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?\n«“\":"
 
 
-def names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    """Name-like spans in ``text[start:end]``: capitalised word sequences or collective nouns."""
+def names_in(text: str, start: int, end: int, free: bool = False) -> list[tuple[int, int, str]]:
+    """Name-like spans in ``text[start:end]``: capitalised word sequences or collective nouns.
+
+    With ``free``, only names that can be a subject or speaker: not right after a preposition
+    (GOVERNED) and not inside a quotation (a name someone else says is not who speaks).
+    """
     out = []
+    inside = quotations(text) if free else ()
     for m in NAME_RE.finditer(text, start, end):
+        if free and (GOVERNED.search(text, max(0, m.start() - 12), m.start())
+                     or any(a < m.start() < b for a, b in inside)):
+            continue
         words = clean_name(m.group(0).split())
         if not words or len(words[0]) < 2:
             continue
@@ -192,13 +223,29 @@ def names_in(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     return out
 
 
+@lru_cache(maxsize=8)
+def quotations(text: str) -> tuple[tuple[int, int], ...]:
+    """Every closed quotation of a text as (open mark, close mark) offsets: «...», “...” and "..."
+    (straight quotes, which do not say whether they open or close, are paired in order of reading)."""
+    out = []
+    for o, c in zip(QUOTE_OPEN, QUOTE_CLOSE):
+        pos = 0
+        while (a := text.find(o, pos)) >= 0 and (b := text.find(c, a + 1)) >= 0:
+            out.append((a, b))
+            pos = b + 1
+    straight = [i for i, ch in enumerate(text) if ch == '"']
+    out.extend((a, b) for a, b in zip(straight[::2], straight[1::2]) if b - a <= QUOTE_REACH)
+    return tuple(sorted(out))
+
+
 def quote_bounds(text: str, pos: int) -> tuple[int, int] | None:
-    """The quotation («...» or “...”) around ``pos``, if any; it may run over paragraphs (up to QUOTE_REACH)."""
+    """The quotation («...», “...” or "...") around ``pos``, if any; it may run over paragraphs (up to QUOTE_REACH)."""
     lo = max(0, pos - QUOTE_REACH)
     opened = max(text.rfind(c, lo, pos) for c in QUOTE_OPEN)
     closed = max(text.rfind(c, lo, pos) for c in QUOTE_CLOSE)
     if opened < 0 or closed > opened:
-        return None
+        # straight quotes: a closed pair around pos ("La comunità deve ...", disse X)
+        return next(((a, b) for a, b in quotations(text) if text[a] == '"' and a < pos < b), None)
     ends = [e for e in (text.find(c, pos, pos + QUOTE_REACH) for c in QUOTE_CLOSE) if e >= 0]
     return opened, (min(ends) if ends else min(len(text), pos + QUOTE_REACH))
 
@@ -207,10 +254,11 @@ def speaker_of_quote(text: str, quote: tuple[int, int], exclude: str | None) -> 
     """The speaker of a quotation: a name after the closing mark ("», ha detto X"), else the nearest before it."""
     after = text[quote[1] + 1:min(len(text), quote[1] + 80)]
     if SPEECH_AFTER.match(after):
-        found = [n for n in names_in(text, quote[1] + 1, min(len(text), quote[1] + 80)) if n[2] != exclude]
+        found = [n for n in names_in(text, quote[1] + 1, min(len(text), quote[1] + 80), free=True) if n[2] != exclude]
         if found:
             return found[0][2]
-    before = [n for n in names_in(text, max(0, quote[0] - 300), quote[0]) if n[2] != exclude]
+    before = ([n for n in names_in(text, max(0, quote[0] - 300), quote[0], free=True) if n[2] != exclude]
+              or [n for n in names_in(text, max(0, quote[0] - 300), quote[0]) if n[2] != exclude])
     return before[-1][2] if before else None
 
 
@@ -227,9 +275,14 @@ def action_span(text: str, start: int, sent_end: int) -> tuple[int, int] | None:
 
 def claimant_before(text: str, sent: tuple[int, int], pos: int, exclude: str | None) -> list[str]:
     """The subject: the nearest name before ``pos`` in its sentence (else in the preceding text), with the
-    names coordinated with it ("Elio Vito e Renato Schifani hanno chiesto": one demand per claimant)."""
-    for lo in (sent[0], max(0, sent[0] - 400)):
-        found = [n for n in names_in(text, lo, pos) if n[2] != exclude]
+    names coordinated with it ("Elio Vito e Renato Schifani hanno chiesto": one demand per claimant).
+    Names after a preposition, inside a quotation or inside a participial aside are skipped."""
+    aside = ASIDE.search(text[sent[0]:pos])
+    if aside:
+        pos = sent[0] + aside.start()
+    # free names first; any name only when the sentence has none (better a guess than no demand)
+    for lo, free in ((sent[0], True), (sent[0], False), (max(0, sent[0] - 400), True)):
+        found = [n for n in names_in(text, lo, pos, free) if n[2] != exclude]
         if found:
             group = [found[-1]]
             for prev in reversed(found[:-1]):
@@ -304,6 +357,9 @@ def candidate(text: str, m: re.Match, sent: tuple[int, int]) -> list[Candidate]:
         claimants = [speaker_of_quote(text, quote, addressee)]
     elif according:
         claimants = [according.group("n")]
+    elif (MODAL_VERB.match(trigger) or IMPERSONAL.search(trigger)) and (
+            reported := REPORTED.search(text, sent[0], anchor)):  # "X ha detto che il partito dovrebbe"
+        claimants = claimant_before(text, sent, reported.start(), addressee)
     else:
         claimants = claimant_before(text, sent, anchor, addressee)
     return [Candidate(trigger, modality, c, addressee, span, sent, quote is not None) for c in claimants if c]
