@@ -67,3 +67,11 @@ def test_compile_reports_bad_anchor(tmp_path, mini_corpus):
     result = invoke("annotate", "compile", str(authoring), "--corpus", str(mini_corpus), "--out", str(tmp_path / "o"))
     assert result.exit_code == 1
     assert "entities[0].mentions[0]: 'Gorbaciov' not found in the text" in result.output
+
+
+def test_compile_reports_broken_yaml_with_line(tmp_path, mini_corpus):
+    authoring = tmp_path / "a.yaml"
+    authoring.write_text("doc: seed-2804cd46726b\nentities: [\n", "utf-8")
+    result = invoke("annotate", "compile", str(authoring), "--corpus", str(mini_corpus), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1 and f"{authoring}:3: not valid YAML:" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "o").exists()

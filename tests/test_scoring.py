@@ -88,6 +88,13 @@ def test_compare_paired_bootstrap(golds, tmp_path):
     assert report["better"] == "a" and report["p_value"] < 0.01
     code, out = run("compare", str(a), str(a))
     assert json.loads(out)["p_value"] == 1.0
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"task": \n', "utf-8")
+    code, out = run("compare", str(broken), str(a))
+    assert code == 2 and f"{broken}:2: not JSON:" in out and "Traceback" not in out
+    (tmp_path / "other.json").write_text("{}", "utf-8")
+    code, out = run("compare", str(tmp_path / "other.json"), str(a))
+    assert code == 2 and "missing field 'task'" in out
 
 
 def _bad(tmp_path, golds, content: bytes, task="mentions"):

@@ -602,11 +602,20 @@ def score_cmd(task_name, predictions, split, gold_path, revision, repo, output, 
 def compare_cmd(results_a, results_b):
     """Paired bootstrap significance test between two results files of the same task and data."""
     from itapol.scoring import compare
+    loaded = []
+    for path in (results_a, results_b):
+        try:
+            loaded.append(json.loads(path.read_text("utf-8")))
+        except UnicodeDecodeError as err:
+            _fail(f"{path}: not UTF-8 (byte offset {err.start})", EXIT_USAGE)
+        except json.JSONDecodeError as err:
+            _fail(f"{path}:{err.lineno}: not JSON: {err.msg} (column {err.colno})", EXIT_USAGE)
     try:
-        a, b = (json.loads(p.read_text("utf-8")) for p in (results_a, results_b))
-        out = compare(a, b)
-    except (ValueError, KeyError) as err:
-        _fail(f"cannot compare {results_a} and {results_b}: {err}")
+        out = compare(*loaded)
+    except KeyError as err:
+        _fail(f"cannot compare {results_a} and {results_b}: missing field {err} (not itapol results files?)", EXIT_USAGE)
+    except ValueError as err:
+        _fail(f"cannot compare {results_a} and {results_b}: {err}", EXIT_USAGE)
     click.echo(json.dumps(out, indent=2))
 
 
@@ -763,7 +772,13 @@ def annotate_compile(files, corpus_dir, sources, out_dir, force):
             doc = compile_authoring(
                 data, text.text, doc_id=text.id, licence=text.licence, title_end=text.title_end,
                 source=Source(id=text.source, file=text.file, commit=text.commit, lines=list(text.lines)))
-        except (AnchorError, KeyError, TypeError, ValueError, yaml.YAMLError) as err:
+        except yaml.MarkedYAMLError as err:
+            failed += 1
+            mark = err.problem_mark or err.context_mark
+            where = f":{mark.line + 1}" if mark else ""
+            click.echo(f"{f}{where}: not valid YAML: {err.problem or err.context}", err=True)
+            continue
+        except (AnchorError, KeyError, TypeError, ValueError, UnicodeDecodeError, yaml.YAMLError) as err:
             failed += 1
             msg = f"unknown document id {err}" if isinstance(err, KeyError) else str(err).splitlines()[0]
             click.echo(f"{f}: {msg}", err=True)
