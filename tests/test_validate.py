@@ -132,3 +132,27 @@ def test_json_format_for_machines(mini_corpus, seed_doc):
 def test_missing_path_is_usage_error():
     code, out = run("validate", "/nonexistent/file.json")
     assert code == 2 and "no such file or folder" in out
+
+
+@pytest.mark.parametrize("quote,change,message", [
+    (1, {"type": "direct", "end": +1}, "direct speech without quotation marks ends before its final full stop"),
+    (10, {"end": "before-closing-mark"}, "mixed quote with unbalanced quotation marks"),
+])
+def test_quote_edge_rules(quote, change, message, mini_corpus, seed_doc, texts):
+    from itapol.schema import span_hash
+    text = texts[seed_doc["id"]].text
+    q = seed_doc["quotes"][quote]
+    span = q["content"][-1]
+    if change.get("end") == "before-closing-mark":
+        span["end"] = text.rindex('"', span["start"], span["end"])
+        while text[span["end"] - 1].isspace():
+            span["end"] -= 1
+    elif "end" in change:
+        span["end"] += change["end"]
+        assert text[span["end"] - 1] == "."
+    if "type" in change:
+        q["type"] = change["type"]
+    span["hash"] = span_hash(text[span["start"]:span["end"]])
+    path = _write(mini_corpus, seed_doc)
+    code, out = run("validate", str(path), "--corpus", str(mini_corpus))
+    assert code == 1 and f"quotes[{quote}].content: {message}" in out, out

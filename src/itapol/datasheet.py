@@ -113,8 +113,8 @@ project's. Do not edit by hand: edit `src/itapol/datasheet.py`.
 - Stance targets are restricted to the controlled vocabulary plus document entities.
 - Machine annotators (see above).
 - Known inconsistencies of v1, listed in `schema/GUIDELINES.md` ("Decisions recorded during
-  the annotation of corpus v1"): unmarked direct speech, quotation marks at the edges of mixed
-  quotes, toponyms inside organisation names, national teams, and region-level GeoNames ids
+  the annotation of corpus v1"): the type of unmarked "X: statement" headlines, toponyms
+  inside organisation names, national teams, and region-level GeoNames ids
   ({a.get('locations.geonames_not_in_gazetteer', 0)} location ids are not in the packaged gazetteer and were given from the
   annotators' knowledge; they cannot be verified offline).
 

@@ -164,11 +164,37 @@ def check_semantics(doc: Document, text: str | None, at: _Located) -> list[Probl
                 out.append(at.problem(path, f"span [{span.start}, {span.end}) reads {piece[:40]!r}, whose hash {span_hash(piece)} is not the recorded {span.hash}", "span-hash"))
             elif piece != piece.strip():
                 out.append(at.problem(path, f"span [{span.start}, {span.end}) starts or ends with white space", "offsets"))
+    out.extend(quote_edge_problems(doc, text, at))
     named = sorted((m.span.start, m.span.end, m.id) for m in doc.mentions if m.form == "name")
     for (s1, e1, a), (s2, e2, b) in zip(named, named[1:]):
         if s2 < e1:
             i = ids["mentions"][b]
             out.append(at.problem(("mentions", i, "span"), f"named mentions {a!r} and {b!r} overlap (named mentions are flat)", "overlap"))
+    return out
+
+
+def quote_edge_problems(doc: Document, text: str, at: _Located) -> list[Problem]:
+    """Guideline rules on quote content edges (GUIDELINES, "Decisions recorded during corpus v1").
+
+    A mixed quote's content keeps its quotation marks balanced (a fragment that opens or closes
+    the reported clause brings its mark along); direct speech without quotation marks ends
+    before its final full stop, like indirect speech."""
+    out = []
+    for i, q in enumerate(doc.quotes):
+        if not q.content:
+            continue
+        start, end = q.content[0].start, q.content[-1].end
+        if end > len(text) or start >= end:
+            continue  # reported above
+        inner = text[start:end]
+        if q.type == "mixed" and (any(inner.count(o) != inner.count(c) for o, c in (("«", "»"), ("“", "”")))
+                                  or inner.count('"') % 2):
+            out.append(at.problem(("quotes", i, "content"), "mixed quote with unbalanced quotation marks "
+                                  "(include the mark of a fragment at the edge of the clause)", "quote-edges"))
+        marked = (start > 0 and text[start - 1] in "«“\"") or text[end:end + 1] in ("»", "”", '"')
+        if q.type == "direct" and not marked and inner.endswith(".") and not inner.endswith(".."):
+            out.append(at.problem(("quotes", i, "content"), "direct speech without quotation marks ends "
+                                  "before its final full stop", "quote-edges"))
     return out
 
 
