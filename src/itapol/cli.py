@@ -313,18 +313,24 @@ def _load_corpus_docs(corpus_dir: Path, texts) -> list:
 @main.command()
 @corpus_option
 @sources_option
-def splits(corpus_dir, sources):
+@click.option("--reassign", is_flag=True, help="Recompute every assignment instead of keeping splits.json's.")
+def splits(corpus_dir, sources, reassign):
     """Assign every annotated document to a split; write corpus/splits.json.
 
-    Story groups (documents sharing named people/organisations) stay in one split; groups
-    are dealt deterministically so that test has >= 50 documents and every layer has
-    examples in every split. The seed article is the 'reference' split.
+    Documents already in splits.json keep their split (a released test set never moves);
+    new documents join the split of their story group (documents sharing named people) or,
+    in new groups, are dealt deterministically so that test has >= 50 documents and every
+    layer has examples in every split. The seed article is the 'reference' split.
+    --reassign recomputes every assignment from scratch (a new major corpus version).
     """
     from itapol.corpus import write_splits
     from itapol.splits import assign, coverage, story_groups
     corpus_dir = corpus_dir or default_corpus_dir()
     docs = _load_corpus_docs(corpus_dir, _texts(corpus_dir, sources))
-    assignment = assign(docs)
+    frozen = {} if reassign or not (corpus_dir / "splits.json").is_file() else read_splits(corpus_dir)
+    assignment, torn = assign(docs, frozen=frozen)
+    for ids in torn:
+        click.echo(f"warning: story group {', '.join(ids)} spans several frozen splits (kept as released)", err=True)
     groups = story_groups([d for d in docs if d.source.id != "seed"])
     multi = {g: sorted(i for i, x in groups.items() if x == g) for g in set(groups.values())}
     multi = {g: ids for g, ids in sorted(multi.items()) if len(ids) > 1}

@@ -58,10 +58,11 @@ project's. Do not edit by hand: edit `src/itapol/datasheet.py`.
   ({len(skipped)} skipped, reasons recorded in `corpus/skipped.tsv`).
 - **Labels.** Five layers (entities and mentions, quotes, locations, stances, demands), standoff,
   schema {version}: `schema/`.
-- **Splits.** By document, deterministic (`itapol splits`): articles sharing named people or
-  organisations are grouped as one story and kept in one split; groups are dealt to the
-  split furthest below its target share (test >= 50 documents). The seed is its own
-  `reference` split.
+- **Splits.** By document, deterministic (`itapol splits`): articles sharing named people
+  are grouped as one story and kept in one split; groups are dealt to the split furthest
+  below its target share (test >= 50 documents). Released assignments are frozen: later
+  documents join their story's split or are dealt anew, and no document ever changes split
+  within a major version. The seed is its own `reference` split.
 - **Not included.** Article texts are not stored in the repository: they are rebuilt from the
   upstream files and checked against SHA-256. KIND's NER tags are not included.
 

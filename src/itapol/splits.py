@@ -46,10 +46,17 @@ def story_groups(docs: list[Document]) -> dict[str, str]:
     return {d: find(d) for d in sorted(parent)}
 
 
-def assign(docs: list[Document], seed: str = "itapol-splits-v1") -> dict[str, str]:
-    """Document id -> split. Seed documents go to 'reference'; KIND documents are dealt by group."""
+def assign(docs: list[Document], seed: str = "itapol-splits-v1",
+           frozen: dict[str, str] | None = None) -> tuple[dict[str, str], list[list[str]]]:
+    """Document id -> split, and the story groups that the frozen assignment leaves split apart.
+
+    Seed documents go to 'reference'. Documents in ``frozen`` (a released splits.json) keep
+    their split, so a published test set never moves; a new document joins the split of the
+    frozen documents of its story group, and new groups are dealt, in sha256 order, to the
+    split furthest below its target share."""
     out = {d.id: "reference" for d in docs if d.source.id == "seed"}
     pool = [d for d in docs if d.source.id != "seed"]
+    frozen = {k: v for k, v in (frozen or {}).items() if k in {d.id for d in pool} and v in TARGETS}
     groups = story_groups(pool)
     members: dict[str, list[str]] = {}
     for doc_id, g in groups.items():
@@ -60,13 +67,24 @@ def assign(docs: list[Document], seed: str = "itapol-splits-v1") -> dict[str, st
     if total and targets["test"] * total < MIN_TEST <= total // 2:  # small corpora keep the ratio
         targets["test"] = MIN_TEST / total
     counts = {name: 0 for name in targets}
+    torn = []
+    for g in order:  # groups holding frozen documents first: they fix the counts the others are dealt against
+        kept = sorted(d for d in members[g] if d in frozen)
+        if not kept:
+            continue
+        if len({frozen[d] for d in kept}) > 1:
+            torn.append(sorted(members[g]))
+        for doc_id in members[g]:
+            out[doc_id] = frozen.get(doc_id, frozen[kept[0]])
+            counts[out[doc_id]] += 1
     for g in order:
-        size = len(members[g])
+        if any(d in frozen for d in members[g]):
+            continue
         split = max(targets, key=lambda s: (targets[s] * total - counts[s], s))
-        counts[split] += size
+        counts[split] += len(members[g])
         for doc_id in members[g]:
             out[doc_id] = split
-    return out
+    return out, torn
 
 
 def coverage(docs: list[Document], splits: dict[str, str]) -> dict[str, dict[str, int]]:
