@@ -88,6 +88,7 @@ project's. Do not edit by hand: edit `src/itapol/datasheet.py`.
 - **Double annotation.** {ag.get('documents', 0)} documents were annotated twice independently (the second
   annotator saw only the text), then adjudicated into the gold; those layers carry status
   `double_annotated` with both annotators and the adjudicator recorded.
+  By split: {", ".join(f"{s} {stats[s].get('status.double_annotated', 0)} of {stats[s]['documents']}" for s in ("train", "dev", "test") if s in stats)}{"" if stats.get("test", {}).get("status.double_annotated", 0) != stats.get("test", {}).get("documents", -1) else " (the whole test split is double-annotated and adjudicated)"}.
 - **Agreement** (before adjudication, `corpus/agreement.json`): named mentions exact span F1
   {_f(ag.get('mentions_exact', {}).get('f1'))} (typed {_f(ag.get('mentions_typed', {}).get('f1'))}); quote content F1 exact {_f(ag.get('quotes_exact', {}).get('f1'))} /
   overlap {_f(ag.get('quotes_overlap', {}).get('f1'))}; cues exact {_f(ag.get('cues_exact', {}).get('f1'))}; locations exact {_f(ag.get('locations_exact', {}).get('f1'))};
