@@ -7,6 +7,14 @@ def _f(x, digits=3):
     return "n/a" if x is None else f"{x:.{digits}f}"
 
 
+def _double_remark(stats: dict) -> str:
+    """Say so when whole splits are double-annotated (computed, never assumed)."""
+    full = [s for s in ("train", "dev", "test") if s in stats and stats[s].get("status.double_annotated", 0) == stats[s]["documents"]]
+    if len(full) == 3:
+        return " (every Wikinews document is double-annotated and adjudicated)"
+    return f" (the whole {' and '.join(full)} split{'s are' if len(full) > 1 else ' is'} double-annotated and adjudicated)" if full else ""
+
+
 def _segmentation_line(sample: dict | None) -> str:
     """The measured segmentation accuracy on the hand-checked sample (corpus/segmentation_sample.json)."""
     if not sample:
@@ -88,7 +96,7 @@ project's. Do not edit by hand: edit `src/itapol/datasheet.py`.
 - **Double annotation.** {ag.get('documents', 0)} documents were annotated twice independently (the second
   annotator saw only the text), then adjudicated into the gold; those layers carry status
   `double_annotated` with both annotators and the adjudicator recorded.
-  By split: {", ".join(f"{s} {stats[s].get('status.double_annotated', 0)} of {stats[s]['documents']}" for s in ("train", "dev", "test") if s in stats)}{"" if stats.get("test", {}).get("status.double_annotated", 0) != stats.get("test", {}).get("documents", -1) else " (the whole test split is double-annotated and adjudicated)"}.
+  By split: {", ".join(f"{s} {stats[s].get('status.double_annotated', 0)} of {stats[s]['documents']}" for s in ("train", "dev", "test") if s in stats)}{_double_remark(stats)}.
 - **Agreement** (before adjudication, `corpus/agreement.json`): named mentions exact span F1
   {_f(ag.get('mentions_exact', {}).get('f1'))} (typed {_f(ag.get('mentions_typed', {}).get('f1'))}); quote content F1 exact {_f(ag.get('quotes_exact', {}).get('f1'))} /
   overlap {_f(ag.get('quotes_overlap', {}).get('f1'))}; cues exact {_f(ag.get('cues_exact', {}).get('f1'))}; locations exact {_f(ag.get('locations_exact', {}).get('f1'))};
