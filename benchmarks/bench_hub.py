@@ -17,22 +17,16 @@ from pathlib import Path
 import pytest
 
 from itapol.configs import CONFIGS
-from itapol.corpus import join, load_texts, read_splits
+from itapol.corpus import load_records
 from itapol.hub import MANIFEST, export, read_manifest
-from itapol.validate import check_corpus
+from tests.conftest_hub import set_offline
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 @pytest.fixture(scope="module")
 def records():
-    """Full records of the documents named in splits.json (as tests/conftest.py's ``records``)."""
-    texts = load_texts(CORPUS)
-    split_of = read_splits(CORPUS)
-    files = [CORPUS / "documents" / f"{doc_id}.json" for doc_id in sorted(split_of)]
-    docs, problems = check_corpus(files, texts, split_of)
-    assert not problems, problems[:3]
-    return join(docs, texts, split_of)
+    return load_records(CORPUS)
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +39,9 @@ def exported(records, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def offline():
     """Local loads must not touch the network: the offline flags datasets and huggingface_hub read."""
-    import datasets.config
-    import huggingface_hub.constants
+    import datasets
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HF_HUB_OFFLINE", "1")
-        mp.setenv("HF_DATASETS_OFFLINE", "1")
-        mp.setattr(datasets.config, "HF_HUB_OFFLINE", True)
-        mp.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
-        mp.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+        set_offline(mp)
         datasets.disable_progress_bars()
         yield
         datasets.enable_progress_bars()

@@ -68,6 +68,17 @@ def _guard_dns(mp: pytest.MonkeyPatch) -> None:
     mp.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
+def set_offline(mp: pytest.MonkeyPatch) -> None:
+    """Switch datasets and huggingface_hub to offline mode (env vars and their cached constants)."""
+    import datasets.config
+    import huggingface_hub.constants
+    mp.setenv("HF_HUB_OFFLINE", "1")
+    mp.setenv("HF_DATASETS_OFFLINE", "1")
+    mp.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+    mp.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
+    mp.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+
+
 def _close_hf_session() -> None:
     """Drop huggingface_hub's pooled HTTP client (keep-alive sockets) and fsspec instances."""
     try:

@@ -26,7 +26,7 @@ from itapol import hub
 from itapol.cli import main
 from itapol.configs import CONFIGS, FEATURES, LABELS, SPLITS, rows
 from itapol.hub import MANIFEST, HubError, export, publish, read_manifest, verify
-from tests.conftest_hub import hub_environment
+from tests.conftest_hub import hub_environment, set_offline
 
 REPO = "org/itapol"
 TAG = "v1.0.0"
@@ -62,17 +62,11 @@ def front_matter(folder: Path) -> tuple[dict, str]:
 
 def load_local(folder: Path, config: str, cache_dir: Path):
     """``load_dataset(str(folder), config)`` with every network path shut: offline flags and no connect()."""
-    import huggingface_hub.constants
-
     def no_network(*_args, **_kwargs):
         raise OSError("test_hub: network access while loading a local export")
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HF_HUB_OFFLINE", "1")
-        mp.setenv("HF_DATASETS_OFFLINE", "1")
-        mp.setattr(datasets.config, "HF_HUB_OFFLINE", True)
-        mp.setattr(datasets.config, "HF_DATASETS_OFFLINE", True)
-        mp.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+        set_offline(mp)
         mp.setattr(socket.socket, "connect", no_network)
         mp.setattr(socket.socket, "connect_ex", no_network)
         return datasets.load_dataset(str(folder), config, cache_dir=str(cache_dir))

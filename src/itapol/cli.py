@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 problems found in the data, 2 unusable input or argumen
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -445,6 +446,22 @@ def export(out_dir, corpus_dir, sources):
                f"in {time.perf_counter() - t0:.2f} s")
 
 
+@contextlib.contextmanager
+def _hub_errors(repo_id: str, tag: str | None = None):
+    """Turn Hub failures into one clear line: refused (exit 1) or unreachable (exit 2)."""
+    from huggingface_hub.errors import HfHubHTTPError
+
+    from itapol.hub import TRANSPORT_ERRORS, HubError
+    try:
+        yield
+    except HubError as err:
+        _fail(str(err), EXIT_PROBLEMS)
+    except HfHubHTTPError as err:
+        _fail(f"{repo_id}{'@' + tag if tag else ''}: the Hub refused: {str(err).splitlines()[0]}", EXIT_PROBLEMS)
+    except TRANSPORT_ERRORS as err:
+        _fail(f"{repo_id}: cannot reach the Hub: {err}", EXIT_USAGE)
+
+
 @main.command()
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False, exists=True))
 @click.option("--repo", "repo_id", required=True, help="Dataset repository, ORG/NAME.")
@@ -461,11 +478,10 @@ def publish(out_dir, repo_id, tag, force, dry_run, private, endpoint):
     (size and sha256); any mismatch exits 1.
     """
     from huggingface_hub import HfApi
-    from huggingface_hub.errors import HfHubHTTPError
 
-    from itapol.hub import TRANSPORT_ERRORS, HubError, plan
+    from itapol.hub import plan
     from itapol.hub import publish as do_publish
-    try:
+    with _hub_errors(repo_id):
         if dry_run:
             p = plan(HfApi(endpoint=endpoint), repo_id, tag, out_dir)
             for label, paths in (("add", p.add), ("change", p.change), ("delete", p.delete)):
@@ -474,12 +490,6 @@ def publish(out_dir, repo_id, tag, force, dry_run, private, endpoint):
             click.echo(f"tag {tag}: {'exists (publish would refuse without --force)' if p.tag_exists else 'would be created'}")
             return
         commit = do_publish(out_dir, repo_id, tag, endpoint=endpoint, force=force, private=private)
-    except HubError as err:
-        _fail(str(err), EXIT_PROBLEMS)
-    except HfHubHTTPError as err:
-        _fail(f"{repo_id}: the Hub refused: {str(err).splitlines()[0]}", EXIT_PROBLEMS)
-    except TRANSPORT_ERRORS as err:
-        _fail(f"{repo_id}: cannot reach the Hub: {err}", EXIT_USAGE)
     click.echo(f"published {out_dir} to {repo_id} at commit {commit[:12]}, tagged {tag}, verified")
 
 
@@ -495,17 +505,10 @@ def verify_cmd(out_dir, repo_id, tag, endpoint):
     files); prints one line per mismatch (missing, extra, different) and exits 1 on any.
     """
     from huggingface_hub import HfApi
-    from huggingface_hub.errors import HfHubHTTPError
 
-    from itapol.hub import TRANSPORT_ERRORS, HubError, verify
-    try:
+    from itapol.hub import verify
+    with _hub_errors(repo_id, tag):
         problems = verify(HfApi(endpoint=endpoint), repo_id, tag, out_dir)
-    except HubError as err:
-        _fail(str(err), EXIT_PROBLEMS)
-    except HfHubHTTPError as err:
-        _fail(f"{repo_id}@{tag}: the Hub refused: {str(err).splitlines()[0]}", EXIT_PROBLEMS)
-    except TRANSPORT_ERRORS as err:
-        _fail(f"{repo_id}: cannot reach the Hub: {err}", EXIT_USAGE)
     for line in problems:
         click.echo(line, err=True)
     if problems:
