@@ -18,6 +18,15 @@ from tests.conftest_hub import hub_server  # noqa: E402,F401  (loopback Hub for 
 
 
 @pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    """The upstream source folder, found as the package finds it ($ITAPOL_SOURCES, ../shared/sources)."""
+    from itapol.sources import find_sources_dir
+    found = find_sources_dir(None, ROOT)
+    assert found is not None, "no upstream sources: set ITAPOL_SOURCES or put ../shared/sources beside the checkout"
+    return found
+
+
+@pytest.fixture(scope="session")
 def texts():
     return load_texts(CORPUS)
 

@@ -86,9 +86,8 @@ def test_real_files_rebuild_deterministically(texts):
         assert all(a.lines[1] < b.lines[0] for a, b in zip(items, items[1:]))
 
 
-def test_real_offsets_and_determinism():
-    from pathlib import Path
-    path = Path(__file__).resolve().parents[2] / "shared" / "sources" / "kind-wikinews" / "WN_dev.tsv"
+def test_real_offsets_and_determinism(sources_dir):
+    path = sources_dir / "kind-wikinews" / "WN_dev.tsv"
     data = path.read_text("utf-8")
     one, two = kind.rebuild(data, "WN_dev.tsv"), kind.rebuild(data, "WN_dev.tsv")
     assert [a.text for a in one] == [a.text for a in two]

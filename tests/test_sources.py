@@ -92,9 +92,9 @@ def test_sources_dir_resolution(tmp_path, monkeypatch):
         find_sources_dir(None)
 
 
-def test_declared_checksums_match_shared_sources():
+def test_declared_checksums_match_shared_sources(sources_dir):
     specs = load_specs(CORPUS / "sources.toml")
-    shared = Path(__file__).resolve().parents[2] / "shared" / "sources"
+    shared = sources_dir
     for spec in specs.values():
         for f in spec.files:
             assert fetch(spec, f, shared).stat().st_size == f.bytes
